@@ -1,0 +1,31 @@
+"""Settings for pytest: fast hashing, in-memory email, files under a throwaway folder."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F401,F403
+from .base import DATABASES, STORAGES
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+_TEST_FILES = Path(os.environ.get("LMS_TEST_FILES", tempfile.mkdtemp(prefix="lms-test-")))
+MEDIA_ROOT = _TEST_FILES / "media"
+PRIVATE_MEDIA_ROOT = _TEST_FILES / "private"
+STORAGES = {
+    **STORAGES,
+    "default": {**STORAGES["default"], "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/media/"}},
+    "private": {**STORAGES["private"], "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None}},
+}
+
+# Tests run in one process; the per-process cache keeps them isolated and fast.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file-backed test database, so the live server used by browser tests sees the same data
+    # and `pytest --reuse-db` can skip the migrations.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(__file__).resolve().parent.parent.parent / "var" / "test.sqlite3")}

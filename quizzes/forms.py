@@ -1,0 +1,31 @@
+from django import forms
+
+
+class AttemptForm(forms.Form):
+    """One field per snapshot question, named by question id. Carries no answer keys."""
+
+    def __init__(self, attempt, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attempt = attempt
+        for position, question in enumerate(attempt.questions, start=1):
+            field = question.form_field()
+            field.label = f"Question {position}"
+            field.question = question
+            if not self.is_bound and str(question.pk) in attempt.answers:
+                field.initial = attempt.answers[str(question.pk)]
+            self.fields[self.field_name(question)] = field
+
+    @staticmethod
+    def field_name(question):
+        return f"q{question.pk}"
+
+    def question_fields(self):
+        return [(field.field.question, field) for field in self]
+
+    def answers(self):
+        """Cleaned answers keyed by question id, as stored on the attempt."""
+        return {
+            str(question.pk): question.answer_from_form(self.cleaned_data[self.field_name(question)])
+            for question in self.attempt.questions
+            if self.field_name(question) in self.cleaned_data
+        }
