@@ -1,0 +1,46 @@
+"""Builders for tests and demo data: a course tree with modules, lessons and a quiz."""
+
+from wagtail.models import Page
+
+from lms.models import User
+
+from .models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+
+
+def make_user(email="learner@example.gov.au", full_name="Alex Citizen", password="a-Long-pass-phrase-42", **extra):
+    return User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
+
+
+def catalogue():
+    return CourseIndexPage.objects.get()
+
+
+def add_child(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return Page.objects.get(pk=page.pk).specific
+
+
+def make_course(title="Social media basics", lessons_per_module=1, kinds=("knowledge",), quiz=True):
+    """A published course with one module per kind, lessons, and (optionally) a one-question quiz
+    in the last module. Returns the CoursePage."""
+    from quizzes.factories import make_quiz
+
+    course = add_child(
+        catalogue(),
+        CoursePage(title=title, summary=f"About {title}.", learning_outcomes=[("outcome", "Post well")]),
+    )
+    for kind in kinds:
+        module = add_child(course, ModulePage(title=f"{kind.title()} module", kind=kind))
+        for number in range(1, lessons_per_module + 1):
+            add_child(
+                module,
+                LessonPage(
+                    title=f"{kind.title()} lesson {number}",
+                    body=[("text", "<p>Think before you post.</p>"),
+                          ("key_takeaways", {"points": ["Pause first"]})],
+                ),
+            )
+    if quiz:
+        make_quiz(module)
+    return course
