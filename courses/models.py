@@ -158,6 +158,8 @@ class CourseItemMixin:
 
 
 class LessonPage(CourseItemMixin, Page):
+    item_type = "lesson"
+
     summary = models.TextField(blank=True, help_text="Optional: shown in the course outline.")
     estimated_minutes = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1)])
     body = StreamField(LessonBodyBlock())

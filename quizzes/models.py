@@ -194,6 +194,8 @@ class SingleChoiceQuestion(Question):
 class QuizPage(CourseItemMixin, Page):
     """A quiz in a module. Questions come from the question bank."""
 
+    item_type = "quiz"
+
     intro = RichTextField(features=QUESTION_FEATURES, blank=True)
     pass_mark = models.PositiveSmallIntegerField(
         default=80,

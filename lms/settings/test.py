@@ -28,4 +28,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file-backed test database, so the live server used by browser tests sees the same data
     # and `pytest --reuse-db` can skip the migrations.
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(__file__).resolve().parent.parent.parent / "var" / "test.sqlite3")}
+    _default_test_db = Path(__file__).resolve().parent.parent.parent / "var" / "test.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB", str(_default_test_db))}
+
+# Static files come from the app folders through the finders; no collectstatic for tests.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -1,0 +1,189 @@
+"""Turn the course source files under content/courses/ into Wagtail pages and quizzes.
+
+Idempotent: a page whose source is unchanged is skipped, a changed source updates its page, and
+a page a trainer has edited in the Wagtail admin since it was loaded is left alone (and reported).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import yaml
+from django.db import transaction
+
+from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from quizzes.models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
+
+from .models import LoadedPage
+
+COURSES_DIR = Path(__file__).resolve().parent / "courses"
+
+
+class ContentError(Exception):
+    """A source file is malformed; the message names the file and the problem."""
+
+
+@dataclass
+class LoadReport:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    kept_edited: list = field(default_factory=list)
+    questions_created: int = 0
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated or self.questions_created)
+
+
+def md(text):
+    return markdown.markdown(text or "", extensions=["extra", "sane_lists"])
+
+
+def digest(data):
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def lesson_body(blocks, source):
+    """YAML body blocks -> StreamField data."""
+    body = []
+    for number, block in enumerate(blocks or [], start=1):
+        if not isinstance(block, dict) or len(block) != 1:
+            raise ContentError(f"{source}: body block {number} must be a single 'type: value' entry.")
+        (kind, value), = block.items()
+        if kind == "text":
+            body.append(("text", md(value)))
+        elif kind == "callout":
+            body.append(("callout", {"tone": value.get("tone", "info"), "heading": value["heading"],
+                                     "text": md(value["text"])}))
+        elif kind == "case_study":
+            body.append(("case_study", {"title": value["title"], "situation": md(value["situation"]),
+                                        "what_happened": md(value.get("what_happened", "")),
+                                        "lesson": md(value["lesson"])}))
+        elif kind == "key_takeaways":
+            body.append(("key_takeaways", {"points": list(value)}))
+        else:
+            raise ContentError(f"{source}: unknown body block type '{kind}' (block {number}).")
+    return body
+
+
+class CourseLoader:
+    def __init__(self, courses_dir=COURSES_DIR):
+        self.courses_dir = Path(courses_dir)
+        self.report = LoadReport()
+
+    def load_all(self):
+        files = sorted(self.courses_dir.glob("*/course.yaml"))
+        if not files:
+            raise ContentError(f"No course.yaml files under {self.courses_dir}.")
+        catalogue = CourseIndexPage.objects.first()
+        if catalogue is None:
+            raise ContentError("There is no course catalogue page; run `manage.py migrate` first.")
+        for path in files:
+            with transaction.atomic():  # one course at a time: a bad file leaves nothing half-loaded
+                self.load_course(catalogue, path)
+        return self.report
+
+    def read(self, path):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise ContentError(f"{path}: not valid YAML: {error}") from error
+        if not isinstance(data, dict):
+            raise ContentError(f"{path}: expected a mapping at the top level.")
+        return data
+
+    def load_course(self, catalogue, path):
+        data = self.read(path)
+        source = str(path.relative_to(self.courses_dir.parent))
+        course = self.sync_page(
+            catalogue, CoursePage, source,
+            {
+                "title": data["title"],
+                "slug": data["slug"],
+                "summary": data["summary"],
+                "audience": data.get("audience", CoursePage.Audience.EVERYONE),
+                "estimated_minutes": data.get("estimated_minutes", 60),
+                "description": md(data.get("description", "")),
+                "learning_outcomes": [("outcome", text) for text in data.get("learning_outcomes", [])],
+            },
+        )
+        for m_index, module_data in enumerate(data.get("modules", []), start=1):
+            module_source = f"{source}#modules[{m_index}]"
+            module = self.sync_page(
+                course, ModulePage, module_source,
+                {"title": module_data["title"], "slug": module_data["slug"], "kind": module_data["kind"],
+                 "summary": module_data.get("summary", "")},
+            )
+            for l_index, lesson in enumerate(module_data.get("lessons", []), start=1):
+                lesson_source = f"{module_source}.lessons[{l_index}]"
+                self.sync_page(
+                    module, LessonPage, lesson_source,
+                    {"title": lesson["title"], "slug": lesson["slug"], "summary": lesson.get("summary", ""),
+                     "estimated_minutes": lesson.get("minutes", 10),
+                     "body": lesson_body(lesson.get("body"), lesson_source)},
+                )
+            if module_data.get("quiz"):
+                self.sync_quiz(module, module_data["quiz"], f"{module_source}.quiz", data["title"])
+
+    def sync_quiz(self, module, quiz_data, source, course_title):
+        category, _ = QuestionCategory.objects.get_or_create(
+            name=f"{course_title}: {quiz_data['title']}"[:200]
+        )
+        questions = [self.sync_question(category, q, f"{source}.questions[{n}]")
+                     for n, q in enumerate(quiz_data.get("questions", []), start=1)]
+        fields = {"title": quiz_data["title"], "slug": quiz_data["slug"],
+                  "pass_mark": quiz_data.get("pass_mark", 80), "intro": md(quiz_data.get("intro", ""))}
+        self.sync_page(module, QuizPage, source, {**fields, "question_ids": [q.pk for q in questions]})
+
+    def sync_question(self, category, data, source):
+        question = SingleChoiceQuestion.objects.filter(category=category, name=data["name"]).first()
+        if question:
+            return question
+        options = data.get("options") or []
+        if sum(1 for option in options if option.get("correct")) != 1:
+            raise ContentError(f"{source}: a single-choice question needs exactly one correct option.")
+        self.report.questions_created += 1
+        return SingleChoiceQuestion.objects.create(
+            category=category,
+            name=data["name"],
+            text=md(data["text"]),
+            general_feedback=md(data.get("feedback", "")),
+            options=[("option", {"text": o["text"], "is_correct": bool(o.get("correct")),
+                                 "feedback": o.get("feedback", "")}) for o in options],
+        )
+
+    def sync_page(self, parent, model, source, fields):
+        """Create, update or skip one page, recording what was loaded."""
+        data_digest = digest(fields)
+        fields = dict(fields)
+        question_ids = fields.pop("question_ids", None)
+        page = model.objects.child_of(parent).filter(slug=fields["slug"]).first()
+        loaded = LoadedPage.objects.filter(page_id=page.pk).first() if page else None
+        if page and loaded and loaded.digest == data_digest:
+            self.report.unchanged.append(source)
+            return page
+        if page and (loaded is None or page.latest_revision_id != loaded.revision_id):
+            # Edited in the admin since we loaded it (or never ours): the trainer's version wins.
+            self.report.kept_edited.append(f"{source} ({page.title})")
+            return page
+        created = page is None
+        if created:
+            page = model(**fields)
+        else:
+            for name, value in fields.items():
+                setattr(page, name, value)
+        if question_ids is not None:
+            page.quiz_questions.set([QuizQuestion(question_id=pk, sort_order=n)
+                                     for n, pk in enumerate(question_ids)])
+        if created:
+            parent.add_child(instance=page)
+        revision = page.save_revision()
+        revision.publish()
+        LoadedPage.objects.update_or_create(
+            page_id=page.pk, defaults={"source": source, "digest": data_digest, "revision_id": revision.pk}
+        )
+        (self.report.created if created else self.report.updated).append(source)
+        return model.objects.get(pk=page.pk)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the platform needs, only those missing.
+#   runtime: WeasyPrint's libraries (libharfbuzz-subset0 makes PDFs ~6x faster) and certificate fonts
+#   tests (with --test): Chromium for browser tests, zbar (QR decoding), poppler (PDF to image)
+set -euo pipefail
+
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(chromium zbar-tools poppler-utils)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing Debian packages: ${missing[*]}"
+if [[ $(id -u) -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo "Please install as root: apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
