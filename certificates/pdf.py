@@ -150,7 +150,12 @@ def format_issue_date(certificate):
 def _qr_svg(url):
     qr = segno.make(url, error="m", micro=False)
     return qr.svg_inline(
-        border=4, omitsize=True, dark="#000", light="#fff", svgclass="qr", lineclass=None,
+        border=4,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        svgclass="qr",
+        lineclass=None,
         title="QR code: the address of this certificate's verification page",
     )
 

@@ -52,16 +52,32 @@ def lesson_body(blocks, source):
     for number, block in enumerate(blocks or [], start=1):
         if not isinstance(block, dict) or len(block) != 1:
             raise ContentError(f"{source}: body block {number} must be a single 'type: value' entry.")
-        (kind, value), = block.items()
+        ((kind, value),) = block.items()
         if kind == "text":
             body.append(("text", md(value)))
         elif kind == "callout":
-            body.append(("callout", {"tone": value.get("tone", "info"), "heading": value["heading"],
-                                     "text": md(value["text"])}))
+            body.append(
+                (
+                    "callout",
+                    {
+                        "tone": value.get("tone", "info"),
+                        "heading": value["heading"],
+                        "text": md(value["text"]),
+                    },
+                )
+            )
         elif kind == "case_study":
-            body.append(("case_study", {"title": value["title"], "situation": md(value["situation"]),
-                                        "what_happened": md(value.get("what_happened", "")),
-                                        "lesson": md(value["lesson"])}))
+            body.append(
+                (
+                    "case_study",
+                    {
+                        "title": value["title"],
+                        "situation": md(value["situation"]),
+                        "what_happened": md(value.get("what_happened", "")),
+                        "lesson": md(value["lesson"]),
+                    },
+                )
+            )
         elif kind == "key_takeaways":
             body.append(("key_takeaways", {"points": list(value)}))
         else:
@@ -99,7 +115,9 @@ class CourseLoader:
         data = self.read(path)
         source = str(path.relative_to(self.courses_dir.parent))
         course = self.sync_page(
-            catalogue, CoursePage, source,
+            catalogue,
+            CoursePage,
+            source,
             {
                 "title": data["title"],
                 "slug": data["slug"],
@@ -113,17 +131,29 @@ class CourseLoader:
         for m_index, module_data in enumerate(data.get("modules", []), start=1):
             module_source = f"{source}#modules[{m_index}]"
             module = self.sync_page(
-                course, ModulePage, module_source,
-                {"title": module_data["title"], "slug": module_data["slug"], "kind": module_data["kind"],
-                 "summary": module_data.get("summary", "")},
+                course,
+                ModulePage,
+                module_source,
+                {
+                    "title": module_data["title"],
+                    "slug": module_data["slug"],
+                    "kind": module_data["kind"],
+                    "summary": module_data.get("summary", ""),
+                },
             )
             for l_index, lesson in enumerate(module_data.get("lessons", []), start=1):
                 lesson_source = f"{module_source}.lessons[{l_index}]"
                 self.sync_page(
-                    module, LessonPage, lesson_source,
-                    {"title": lesson["title"], "slug": lesson["slug"], "summary": lesson.get("summary", ""),
-                     "estimated_minutes": lesson.get("minutes", 10),
-                     "body": lesson_body(lesson.get("body"), lesson_source)},
+                    module,
+                    LessonPage,
+                    lesson_source,
+                    {
+                        "title": lesson["title"],
+                        "slug": lesson["slug"],
+                        "summary": lesson.get("summary", ""),
+                        "estimated_minutes": lesson.get("minutes", 10),
+                        "body": lesson_body(lesson.get("body"), lesson_source),
+                    },
                 )
             if module_data.get("quiz"):
                 self.sync_quiz(module, module_data["quiz"], f"{module_source}.quiz", data["title"])
@@ -132,10 +162,16 @@ class CourseLoader:
         category, _ = QuestionCategory.objects.get_or_create(
             name=f"{course_title}: {quiz_data['title']}"[:200]
         )
-        questions = [self.sync_question(category, q, f"{source}.questions[{n}]")
-                     for n, q in enumerate(quiz_data.get("questions", []), start=1)]
-        fields = {"title": quiz_data["title"], "slug": quiz_data["slug"],
-                  "pass_mark": quiz_data.get("pass_mark", 80), "intro": md(quiz_data.get("intro", ""))}
+        questions = [
+            self.sync_question(category, q, f"{source}.questions[{n}]")
+            for n, q in enumerate(quiz_data.get("questions", []), start=1)
+        ]
+        fields = {
+            "title": quiz_data["title"],
+            "slug": quiz_data["slug"],
+            "pass_mark": quiz_data.get("pass_mark", 80),
+            "intro": md(quiz_data.get("intro", "")),
+        }
         self.sync_page(module, QuizPage, source, {**fields, "question_ids": [q.pk for q in questions]})
 
     def sync_question(self, category, data, source):
@@ -151,8 +187,17 @@ class CourseLoader:
             name=data["name"],
             text=md(data["text"]),
             general_feedback=md(data.get("feedback", "")),
-            options=[("option", {"text": o["text"], "is_correct": bool(o.get("correct")),
-                                 "feedback": o.get("feedback", "")}) for o in options],
+            options=[
+                (
+                    "option",
+                    {
+                        "text": o["text"],
+                        "is_correct": bool(o.get("correct")),
+                        "feedback": o.get("feedback", ""),
+                    },
+                )
+                for o in options
+            ],
         )
 
     def sync_page(self, parent, model, source, fields):
@@ -176,8 +221,9 @@ class CourseLoader:
             for name, value in fields.items():
                 setattr(page, name, value)
         if question_ids is not None:
-            page.quiz_questions.set([QuizQuestion(question_id=pk, sort_order=n)
-                                     for n, pk in enumerate(question_ids)])
+            page.quiz_questions.set(
+                [QuizQuestion(question_id=pk, sort_order=n) for n, pk in enumerate(question_ids)]
+            )
         if created:
             parent.add_child(instance=page)
         revision = page.save_revision()

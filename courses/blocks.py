@@ -52,7 +52,9 @@ class AccessibleImageBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value.get("decorative") and not (value.get("alt_text") or "").strip():
             raise blocks.StructBlockValidationError(
-                block_errors={"alt_text": ValidationError("Alt text is required unless the image is decorative.")}
+                block_errors={
+                    "alt_text": ValidationError("Alt text is required unless the image is decorative.")
+                }
             )
         return value
 

@@ -7,7 +7,12 @@ from lms.models import User
 from .models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 
 
-def make_user(email="learner@example.gov.au", full_name="Alex Citizen", password="a-Long-pass-phrase-42", **extra):
+def make_user(
+    email="learner@example.gov.au",
+    full_name="Alex Citizen",
+    password="a-Long-pass-phrase-42",  # noqa: S107 - test data
+    **extra,
+):
     return User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
 
 
@@ -37,8 +42,10 @@ def make_course(title="Social media basics", lessons_per_module=1, kinds=("knowl
                 module,
                 LessonPage(
                     title=f"{kind.title()} lesson {number}",
-                    body=[("text", "<p>Think before you post.</p>"),
-                          ("key_takeaways", {"points": ["Pause first"]})],
+                    body=[
+                        ("text", "<p>Think before you post.</p>"),
+                        ("key_takeaways", {"points": ["Pause first"]}),
+                    ],
                 ),
             )
     if quiz:

@@ -59,7 +59,8 @@ class CoursePage(Page):
         help_text="What a learner can do after the course, one per item.",
     )
     estimated_minutes = models.PositiveIntegerField(
-        default=60, validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
         help_text="Estimated time to complete, in minutes.",
     )
 
@@ -67,7 +68,9 @@ class CoursePage(Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("description"),
-        MultiFieldPanel([FieldPanel("audience"), FieldPanel("estimated_minutes")], heading="Who and how long"),
+        MultiFieldPanel(
+            [FieldPanel("audience"), FieldPanel("estimated_minutes")], heading="Who and how long"
+        ),
         FieldPanel("learning_outcomes"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
@@ -218,3 +221,6 @@ class LessonCompletion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "lesson"], name="one_completion_per_lesson")
         ]
+
+    def __str__(self):
+        return f"{self.lesson} completed by {self.enrolment.user}"

@@ -48,13 +48,7 @@ def course_outline(course):
     """Modules, lessons and quizzes under a course, fetched in a constant number of queries."""
     from quizzes.models import QuizPage
 
-    pages = (
-        course.get_descendants()
-        .live()
-        .type(ModulePage, LessonPage, QuizPage)
-        .specific()
-        .order_by("path")
-    )
+    pages = course.get_descendants().live().type(ModulePage, LessonPage, QuizPage).specific().order_by("path")
     modules = []
     for page in pages:
         if isinstance(page, ModulePage):
@@ -83,9 +77,7 @@ def enrol(user, course):
 def completed_item_ids(enrolment, outline):
     from quizzes.models import Attempt
 
-    lesson_ids = set(
-        LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
-    )
+    lesson_ids = set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
     quiz_ids = [item.pk for item in outline.items if not isinstance(item, LessonPage)]
     passed_quiz_ids = set(
         Attempt.objects.filter(user=enrolment.user, quiz_id__in=quiz_ids, passed=True)

@@ -48,9 +48,7 @@ class SignUpForm(BaseUserCreationForm):
         name = " ".join(self.cleaned_data.get("organisation_name", "").split())
         if name:
             kind = (
-                Organisation.Kind.COUNCIL
-                if user.role == User.Role.COUNCILLOR
-                else Organisation.Kind.AGENCY
+                Organisation.Kind.COUNCIL if user.role == User.Role.COUNCILLOR else Organisation.Kind.AGENCY
             )
             organisation = Organisation.objects.filter(name__iexact=name).first()
             user.organisation = organisation or Organisation.objects.create(name=name, kind=kind)

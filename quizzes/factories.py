@@ -1,8 +1,12 @@
 from .models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
 
 
-def make_single_choice(category=None, name="Best first step", correct="Pause and check the facts",
-                       wrong=("Reply at once", "Delete the comment")):
+def make_single_choice(
+    category=None,
+    name="Best first step",
+    correct="Pause and check the facts",
+    wrong=("Reply at once", "Delete the comment"),
+):
     category = category or QuestionCategory.objects.get_or_create(name="Test bank")[0]
     options = [("option", {"text": correct, "is_correct": True, "feedback": "Yes: check first."})]
     options += [("option", {"text": text, "is_correct": False, "feedback": "Not yet."}) for text in wrong]

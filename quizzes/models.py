@@ -51,7 +51,10 @@ class Question(PolymorphicModel):
         help_text="Shown after submission whatever the answer: explain the right answer.",
     )
     default_mark = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("1.00"), validators=[MinValueValidator(Decimal("0.01"))]
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -235,9 +238,7 @@ class QuizPage(CourseItemMixin, Page):
             attempts = list(Attempt.objects.filter(user=request.user, quiz=self).order_by("-started_at"))
             context["attempts"] = [a for a in attempts if a.is_submitted]
             context["attempt_in_progress"] = next((a for a in attempts if not a.is_submitted), None)
-            context["best_attempt"] = max(
-                context["attempts"], key=lambda a: a.score, default=None
-            )
+            context["best_attempt"] = max(context["attempts"], key=lambda a: a.score, default=None)
             context["question_count"] = self.quiz_questions.count()
         return context
 
@@ -302,4 +303,9 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="one_response_per_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="one_response_per_position")
+        ]
+
+    def __str__(self):
+        return f"Response {self.position + 1} in {self.attempt}"

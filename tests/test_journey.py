@@ -129,15 +129,20 @@ def test_second_learner_cannot_reach_first_learners_certificate_or_attempt(clien
 def test_signup_errors_keep_what_was_typed(client):
     response = client.post(
         reverse("signup"),
-        {"full_name": "Jo Bloggs", "email": "not-an-email", "role": "councillor",
-         "password1": "short", "password2": "different"},
+        {
+            "full_name": "Jo Bloggs",
+            "email": "not-an-email",
+            "role": "councillor",
+            "password1": "short",
+            "password2": "different",
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="Jo Bloggs"' in html
     assert 'value="not-an-email"' in html
     assert "Enter a valid email address" in html
-    assert 'aria-describedby' in html
+    assert "aria-describedby" in html
     assert not User.objects.exists()
 
 
@@ -145,8 +150,13 @@ def test_signup_errors_keep_what_was_typed(client):
 def test_signup_refuses_duplicate_email_case_insensitively(client, learner):
     response = client.post(
         reverse("signup"),
-        {"full_name": "Dup", "email": learner.email.upper(), "role": "other",
-         "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "full_name": "Dup",
+            "email": learner.email.upper(),
+            "role": "other",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 200
     assert b"already exists" in response.content

@@ -133,17 +133,22 @@ def test_fonts_are_embedded_and_the_house_fonts(pdf_bytes):
     assert "Lato" in names  # body text
 
 
-@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-                    reason="needs poppler-utils and zbar-tools")
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="needs poppler-utils and zbar-tools"
+)
 def test_qr_code_decodes_to_the_verify_url(certificate, pdf_bytes, tmp_path):
     (tmp_path / "certificate.pdf").write_bytes(pdf_bytes)
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", "-singlefile", "certificate.pdf", "page"],
-        cwd=tmp_path, check=True, capture_output=True,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
     )
     decoded = subprocess.run(
         ["zbarimg", "--raw", "-q", str(tmp_path / "page.png")],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert decoded.stdout.strip() == certificate.get_verify_url()
     assert certificate.get_verify_url().startswith(("http://", "https://"))
@@ -156,8 +161,7 @@ def test_verify_url_is_printed(certificate, pdf_bytes):
 
 
 def test_name_with_html_characters_is_printed_literally(course):
-    learner = make_user(email="obrien@example.gov.au",
-                        full_name="<script>alert(1)</script> O'Brien & Sons")
+    learner = make_user(email="obrien@example.gov.au", full_name="<script>alert(1)</script> O'Brien & Sons")
     text = pdf_text(render_certificate_pdf(certificate_for(learner, course)))
     assert "<script>alert(1)</script> O'Brien & Sons" in text
     assert "&amp;" not in text
@@ -172,30 +176,36 @@ def fetcher():
     return LocalFilesURLFetcher()
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "file://localhost/etc/passwd",
-    "file://example.com/etc/passwd",
-    "http://example.com/x.png",
-    "https://example.com/x.png",
-    "HTTP://EXAMPLE.COM/x.png",
-    "ftp://example.com/x.png",
-    "//example.com/x.png",
-    "/etc/passwd",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file://localhost/etc/passwd",
+        "file://example.com/etc/passwd",
+        "http://example.com/x.png",
+        "https://example.com/x.png",
+        "HTTP://EXAMPLE.COM/x.png",
+        "ftp://example.com/x.png",
+        "//example.com/x.png",
+        "/etc/passwd",
+    ],
+)
 def test_fetcher_refuses_other_files_and_the_network(fetcher, url):
     with pytest.raises(URLNotAllowed):
         fetcher(url)
 
 
-@pytest.mark.parametrize("url", [
-    "file:///static/../../../../etc/passwd",
-    "file:///static/lms/../../../../../etc/passwd",
-    "file:///static/lms/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "file:///static/..%2f..%2f..%2f..%2fetc/passwd",
-    "file:///media/../../../../etc/passwd",
-    urljoin(BASE_URL, "/static/../../etc/passwd"),  # what WeasyPrint builds from a relative URL
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///static/../../../../etc/passwd",
+        "file:///static/lms/../../../../../etc/passwd",
+        "file:///static/lms/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "file:///static/..%2f..%2f..%2f..%2fetc/passwd",
+        "file:///media/../../../../etc/passwd",
+        urljoin(BASE_URL, "/static/../../etc/passwd"),  # what WeasyPrint builds from a relative URL
+    ],
+)
 def test_fetcher_refuses_path_traversal(fetcher, url):
     with pytest.raises(URLNotAllowed):
         fetcher(url)

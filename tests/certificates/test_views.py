@@ -32,9 +32,7 @@ def test_owner_downloads_the_pdf(client, learner, certificate):
     response = client.get(certificate.get_download_path())
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (
-        'attachment; filename="certificate-social-media-basics.pdf"'
-    )
+    assert response["Content-Disposition"] == ('attachment; filename="certificate-social-media-basics.pdf"')
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert content(response).startswith(b"%PDF-")
@@ -65,7 +63,7 @@ def test_download_rerenders_a_missing_file(client, learner, certificate):
 
 
 def test_download_filename_is_an_ascii_slug(certificate):
-    certificate.course_title = 'Réseaux sociaux: “the basics” / <2026> & more'
+    certificate.course_title = "Réseaux sociaux: “the basics” / <2026> & more"
     name = download_filename(certificate)
     assert name == "certificate-reseaux-sociaux-the-basics-2026-more.pdf"
     assert name.isascii()

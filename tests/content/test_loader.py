@@ -36,7 +36,11 @@ def test_second_run_changes_nothing():
     revisions = sorted(LoadedPage.objects.values_list("revision_id", flat=True))
     output = load()
     assert "Nothing to change" in output
-    assert counts == (CoursePage.objects.count(), LessonPage.objects.count(), SingleChoiceQuestion.objects.count())
+    assert counts == (
+        CoursePage.objects.count(),
+        LessonPage.objects.count(),
+        SingleChoiceQuestion.objects.count(),
+    )
     assert revisions == sorted(LoadedPage.objects.values_list("revision_id", flat=True))
 
 
@@ -84,6 +88,8 @@ def test_changed_source_updates_an_unedited_page(tmp_path):
     shutil.copytree(COURSES_DIR, tmp_path / "courses")
     call_command("load_courses", "--dir", str(tmp_path / "courses"))
     source = tmp_path / "courses" / "00-demo" / "course.yaml"
-    source.write_text(source.read_text().replace("title: Plan a small experiment", "title: Plan one small test"))
+    source.write_text(
+        source.read_text().replace("title: Plan a small experiment", "title: Plan one small test")
+    )
     call_command("load_courses", "--dir", str(tmp_path / "courses"))
     assert LessonPage.objects.get(slug="plan-an-experiment").title == "Plan one small test"

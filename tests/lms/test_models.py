@@ -6,7 +6,9 @@ from lms.models import User
 
 @pytest.mark.django_db
 def test_email_login_is_case_insensitive(client):
-    User.objects.create_user(email="Pat.Lee@Agency.gov.au", password="Long-enough-pass-1", full_name="Pat Lee")
+    User.objects.create_user(
+        email="Pat.Lee@Agency.gov.au", password="Long-enough-pass-1", full_name="Pat Lee"
+    )
     user = User.objects.get()
     assert user.email == "pat.lee@agency.gov.au"
     assert client.login(username="PAT.LEE@agency.gov.au", password="Long-enough-pass-1")
@@ -21,7 +23,9 @@ def test_email_unique_regardless_of_case():
 
 @pytest.mark.django_db
 def test_superuser_defaults():
-    admin = User.objects.create_superuser(email="admin@example.gov.au", password="x-Long-pass-9", full_name="Ad Min")
+    admin = User.objects.create_superuser(
+        email="admin@example.gov.au", password="x-Long-pass-9", full_name="Ad Min"
+    )
     assert admin.is_staff and admin.is_superuser and admin.role == User.Role.TRAINER
     assert admin.get_full_name() == "Ad Min" and admin.get_short_name() == "Ad"
 
@@ -30,9 +34,16 @@ def test_superuser_defaults():
 def test_signup_cannot_choose_trainer_role(client):
     from django.urls import reverse
 
-    response = client.post(reverse("signup"), {
-        "full_name": "Sneaky", "email": "s@example.gov.au", "role": "trainer",
-        "password1": "Harbour-Lights-1987", "password2": "Harbour-Lights-1987"})
+    response = client.post(
+        reverse("signup"),
+        {
+            "full_name": "Sneaky",
+            "email": "s@example.gov.au",
+            "role": "trainer",
+            "password1": "Harbour-Lights-1987",
+            "password2": "Harbour-Lights-1987",
+        },
+    )
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
     assert not User.objects.exists()
@@ -42,7 +53,9 @@ def test_signup_cannot_choose_trainer_role(client):
 def test_add_trainer_command_creates_a_trainer_in_the_group():
     from django.core.management import call_command
 
-    call_command("add_trainer", "trainer@example.gov.au", "--name", "Terry Trainer", "--password", "Pw-long-enough-1")
+    call_command(
+        "add_trainer", "trainer@example.gov.au", "--name", "Terry Trainer", "--password", "Pw-long-enough-1"
+    )
     user = User.objects.get(email="trainer@example.gov.au")
     assert user.role == User.Role.TRAINER
     assert user.groups.filter(name="Trainers").exists()

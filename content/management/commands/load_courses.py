@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Load the course source files under content/courses/ into pages and quizzes (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--dir", default=str(COURSES_DIR), help="Folder holding <course>/course.yaml files.")
+        parser.add_argument(
+            "--dir", default=str(COURSES_DIR), help="Folder holding <course>/course.yaml files."
+        )
 
     def handle(self, *args, **options):
         try:
