@@ -47,3 +47,7 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf var/test.sqlite3 .pytest_cache
+
+## bench: speed and memory figures (certificate render, page latency and queries, peak memory)
+bench: system-packages $(VENV)/.installed
+	$(BIN)/python bench/run.py
