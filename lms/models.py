@@ -67,7 +67,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     is_staff = models.BooleanField(
-        "staff status", default=False, help_text="Can log in to the Wagtail admin."
+        "staff status",
+        default=False,
+        help_text="Can use Django's own admin. Wagtail admin access comes from groups.",
     )
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
