@@ -75,16 +75,11 @@ def enrol(user, course):
 
 
 def completed_item_ids(enrolment, outline):
-    from quizzes.models import Attempt
+    from quizzes.services import passed_quiz_ids
 
     lesson_ids = set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
     quiz_ids = [item.pk for item in outline.items if not isinstance(item, LessonPage)]
-    passed_quiz_ids = set(
-        Attempt.objects.filter(user=enrolment.user, quiz_id__in=quiz_ids, passed=True)
-        .values_list("quiz_id", flat=True)
-        .distinct()
-    )
-    return lesson_ids | passed_quiz_ids
+    return lesson_ids | passed_quiz_ids(enrolment.user, quiz_ids)
 
 
 def course_progress(enrolment, outline=None):

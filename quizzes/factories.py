@@ -19,10 +19,10 @@ def make_single_choice(
     )
 
 
-def make_quiz(module, title=None, questions=None, pass_mark=80):
+def make_quiz(module, title=None, questions=None, pass_mark=80, **settings):
     from courses.factories import add_child
 
-    quiz = QuizPage(title=title or f"{module.title} quiz", pass_mark=pass_mark)
+    quiz = QuizPage(title=title or f"{module.title} quiz", pass_mark=pass_mark, **settings)
     for question in questions or [make_single_choice(name=f"{module.title} question")]:
         quiz.quiz_questions.add(QuizQuestion(question=question))
     return add_child(module, quiz)
@@ -34,3 +34,118 @@ def correct_option_id(question):
 
 def wrong_option_id(question):
     return next(option_id for option_id, option in question.option_list() if not option["is_correct"])
+
+
+def bank(name="Test bank"):
+    return QuestionCategory.objects.get_or_create(name=name)[0]
+
+
+def make_multiple_response(category=None, name="Safe habits"):
+    from .models import MultipleResponseQuestion
+
+    options = [
+        ("option", {"text": "Use a strong unique password", "is_correct": True, "feedback": "Yes."}),
+        ("option", {"text": "Turn on two-factor authentication", "is_correct": True, "feedback": "Yes."}),
+        ("option", {"text": "Share the login with the whole team", "is_correct": False, "feedback": "No."}),
+        (
+            "option",
+            {"text": "Post from a personal phone without a lock", "is_correct": False, "feedback": "No."},
+        ),
+    ]
+    return MultipleResponseQuestion.objects.create(
+        category=category or bank(),
+        name=name,
+        text="<p>Which keep an account safe?</p>",
+        general_feedback="<p>Strong passwords and 2FA.</p>",
+        options=options,
+    )
+
+
+def make_true_false(category=None, name="APS Values online", correct=True):
+    from .models import TrueFalseQuestion
+
+    return TrueFalseQuestion.objects.create(
+        category=category or bank(),
+        name=name,
+        text="<p>The APS Values apply online too.</p>",
+        correct_answer=correct,
+        feedback_true="Right: they apply.",
+        feedback_false="They do apply.",
+        general_feedback="<p>The Values apply in every setting.</p>",
+    )
+
+
+def make_short_answer(category=None, name="Code of conduct"):
+    from .models import ShortAnswerQuestion
+
+    return ShortAnswerQuestion.objects.create(
+        category=category or bank(),
+        name=name,
+        text="<p>Which commission publishes APS social media guidance?</p>",
+        answers=[
+            ("answer", {"text": "Australian Public Service Commission", "fraction": 100, "feedback": "Yes."}),
+            ("answer", {"text": "APSC", "fraction": 100, "feedback": "Yes."}),
+            ("answer", {"text": "public service*", "fraction": 50, "feedback": "Close."}),
+        ],
+        general_feedback="<p>The APSC.</p>",
+    )
+
+
+def make_numeric(category=None, name="Online adults"):
+    from .models import NumericQuestion
+
+    return NumericQuestion.objects.create(
+        category=category or bank(),
+        name=name,
+        text="<p>What percentage of online adults use a social channel?</p>",
+        answers=[
+            ("answer", {"value": "70", "tolerance": "2", "fraction": 100, "feedback": "Right."}),
+            ("answer", {"value": "70", "tolerance": "10", "fraction": 50, "feedback": "Close."}),
+        ],
+        general_feedback="<p>About 70%.</p>",
+    )
+
+
+def make_matching(category=None, name="Module kinds"):
+    from .models import MatchingQuestion
+
+    return MatchingQuestion.objects.create(
+        category=category or bank(),
+        name=name,
+        text="<p>Match each module to what it covers.</p>",
+        pairs=[
+            ("pair", {"prompt": "Knowledge", "match": "Theory, news and trends"}),
+            ("pair", {"prompt": "Skill", "match": "Strategic, technical and relational"}),
+            ("pair", {"prompt": "Practice", "match": "Implementation and evaluation"}),
+            ("pair", {"prompt": "", "match": "Catering and venues"}),
+        ],
+        general_feedback="<p>K, S, P.</p>",
+    )
+
+
+def make_ordering(category=None, name="Handling a complaint"):
+    from .models import OrderingQuestion
+
+    return OrderingQuestion.objects.create(
+        category=category or bank(),
+        name=name,
+        text="<p>Put the steps in order.</p>",
+        items=[
+            ("item", {"text": "Read the whole comment"}),
+            ("item", {"text": "Check the facts"}),
+            ("item", {"text": "Reply politely"}),
+            ("item", {"text": "Record what you did"}),
+        ],
+        general_feedback="<p>Read, check, reply, record.</p>",
+    )
+
+
+ALL_TYPE_MAKERS = [
+    make_single_choice,
+    make_multiple_response,
+    make_true_false,
+    make_short_answer,
+    make_numeric,
+    make_matching,
+    make_ordering,
+]

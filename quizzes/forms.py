@@ -29,3 +29,23 @@ class AttemptForm(forms.Form):
             for question in self.attempt.questions
             if self.field_name(question) in self.cleaned_data
         }
+
+    def partial_answers(self):
+        """The answers given so far that are valid on their own (for autosave and failed submits).
+
+        Never raises for missing answers: an unanswered question is simply left out.
+        """
+        answers = {}
+        for question in self.attempt.questions:
+            name = self.field_name(question)
+            field = self.fields[name]
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            if raw in (None, "", [], {}):
+                continue
+            try:
+                answers[str(question.pk)] = question.answer_from_form(field.clean(raw))
+            except forms.ValidationError:
+                partial = getattr(field, "partial", None)
+                if partial and partial(raw):
+                    answers[str(question.pk)] = partial(raw)
+        return answers

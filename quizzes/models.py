@@ -5,26 +5,33 @@ a snapshot of the questions they showed, and are marked from that snapshot, so e
 never changes an attempt in flight or its grade.
 """
 
-from decimal import Decimal
 
-from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
-from polymorphic.models import PolymorphicModel
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from courses.models import CourseItemMixin
 
-QUESTION_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+from .questions import (  # noqa: F401 - the question types are models of this app
+    QUESTION_FEATURES,
+    QUESTION_TYPES,
+    ChoiceOptionBlock,
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    NumericQuestion,
+    OrderingQuestion,
+    Question,
+    ShortAnswerQuestion,
+    SingleChoiceOptionsBlock,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
 
 
 class QuestionCategory(models.Model):
@@ -41,161 +48,19 @@ class QuestionCategory(models.Model):
         return self.name
 
 
-class Question(PolymorphicModel):
-    category = models.ForeignKey(QuestionCategory, on_delete=models.PROTECT, related_name="questions")
-    name = models.CharField(max_length=200, help_text="A short name trainers see in lists.")
-    text = RichTextField(features=QUESTION_FEATURES, help_text="The question as learners see it.")
-    general_feedback = RichTextField(
-        features=QUESTION_FEATURES,
-        blank=True,
-        help_text="Shown after submission whatever the answer: explain the right answer.",
-    )
-    default_mark = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("1.00"),
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    # Fields copied into an attempt's snapshot; subtypes add their own.
-    snapshot_fields = ("name", "text", "general_feedback", "default_mark")
-    type_label = "Question"
-
-    class Meta:
-        ordering = ["category__name", "name"]
-
-    def __str__(self):
-        return self.name
-
-    # --- marking ---------------------------------------------------------------------------
-    def grade(self, answer):
-        """Return the fraction of the mark this answer earns, from 0.0 to 1.0."""
-        raise NotImplementedError
-
-    def form_field(self):
-        """The form field a learner answers with. Must carry no correctness data."""
-        raise NotImplementedError
-
-    def answer_from_form(self, value):
-        """Turn a cleaned form value into the JSON-able answer stored on the attempt."""
-        return value
-
-    def feedback_for(self, answer):
-        """Per-answer feedback lines shown after submission."""
-        return []
-
-    def correct_answer_display(self):
-        return ""
-
-    def answer_display(self, answer):
-        return "" if answer is None else str(answer)
-
-    # --- snapshots -------------------------------------------------------------------------
-    def to_snapshot(self):
-        data = {"id": self.pk, "model": self._meta.label_lower}
-        for name in self.snapshot_fields:
-            value = getattr(self, name)
-            field = self._meta.get_field(name)
-            if isinstance(field, StreamField):
-                value = list(value.raw_data)
-            elif isinstance(value, Decimal):
-                value = str(value)
-            data[name] = value
-        return data
-
-    @staticmethod
-    def from_snapshot(data):
-        """An unsaved question of the right subtype, as it was when the snapshot was taken."""
-        model = apps.get_model(data["model"])
-        values = {name: data[name] for name in model.snapshot_fields if name in data}
-        if "default_mark" in values:
-            values["default_mark"] = Decimal(values["default_mark"])
-        return model(pk=data["id"], **values)
-
-    @property
-    def plain_text(self):
-        return strip_tags(self.text)
-
-
-class ChoiceOptionBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=500)
-    is_correct = blocks.BooleanBlock(required=False, label="Correct")
-    feedback = blocks.CharBlock(
-        max_length=500, required=False, help_text="Shown after submission to learners who chose this."
-    )
-
-    class Meta:
-        icon = "radio-full"
-
-
-class SingleChoiceOptionsBlock(blocks.StreamBlock):
-    option = ChoiceOptionBlock()
-
-    class Meta:
-        min_num = 2
-
-    def clean(self, value):
-        value = super().clean(value)
-        correct = sum(1 for child in value if child.value.get("is_correct"))
-        if correct != 1:
-            raise blocks.StreamBlockValidationError(
-                non_block_errors=ValidationError("Mark exactly one option as correct.")
-            )
-        return value
-
-
-class SingleChoiceQuestion(Question):
-    options = StreamField(SingleChoiceOptionsBlock())
-
-    snapshot_fields = (*Question.snapshot_fields, "options")
-    type_label = "Single choice"
-
-    panels = [
-        FieldPanel("category"),
-        FieldPanel("name"),
-        FieldPanel("text"),
-        FieldPanel("options"),
-        FieldPanel("general_feedback"),
-        FieldPanel("default_mark"),
-    ]
-
-    class Meta:
-        verbose_name = "single choice question"
-
-    def option_list(self):
-        return [(child.id, child.value) for child in self.options]
-
-    def grade(self, answer):
-        for option_id, option in self.option_list():
-            if option_id == answer:
-                return 1.0 if option.get("is_correct") else 0.0
-        return 0.0
-
-    def form_field(self):
-        return forms.ChoiceField(
-            choices=[(option_id, option["text"]) for option_id, option in self.option_list()],
-            widget=forms.RadioSelect,
-            error_messages={"required": "Choose an answer to this question."},
-        )
-
-    def feedback_for(self, answer):
-        return [
-            option["feedback"]
-            for option_id, option in self.option_list()
-            if option_id == answer and option.get("feedback")
-        ]
-
-    def correct_answer_display(self):
-        return next((o["text"] for _, o in self.option_list() if o.get("is_correct")), "")
-
-    def answer_display(self, answer):
-        return next((o["text"] for oid, o in self.option_list() if oid == answer), "")
-
-
 class QuizPage(CourseItemMixin, Page):
-    """A quiz in a module. Questions come from the question bank."""
+    """A quiz in a module. Questions come from the question bank: chosen ones, plus an optional
+    random draw from a category for each attempt."""
+
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", "Highest attempt"
+        LATEST = "latest", "Latest attempt"
+
+    class Review(models.TextChoices):
+        NEVER = "never", "Never"
+        AFTER_EACH = "after_each", "After each attempt"
+        AFTER_PASS = "after_pass", "After passing"
+        AFTER_LAST = "after_last", "After the last allowed attempt"
 
     item_type = "quiz"
 
@@ -205,21 +70,76 @@ class QuizPage(CourseItemMixin, Page):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="The percentage a learner needs to pass.",
     )
+    attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    grading_method = models.CharField(
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.HIGHEST,
+        help_text="Which attempt counts as the learner's grade.",
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="0 means no time limit. Trainers can give a learner extra time."
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_options = models.BooleanField(
+        default=False, help_text="Shuffle the options within each question."
+    )
+    random_category = models.ForeignKey(
+        "quizzes.QuestionCategory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Draw extra questions at random from this category for each attempt.",
+    )
+    random_count = models.PositiveSmallIntegerField(default=0, help_text="How many questions to draw.")
+    review_correct_answers = models.CharField(
+        max_length=12,
+        choices=Review.choices,
+        default=Review.AFTER_EACH,
+        help_text="When learners see the right answers and feedback.",
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        MultiFieldPanel([FieldPanel("pass_mark")], heading="Marking"),
-        InlinePanel("quiz_questions", label="Questions", min_num=1),
+        InlinePanel("quiz_questions", label="Questions", min_num=0),
+        MultiFieldPanel(
+            [FieldPanel("random_category"), FieldPanel("random_count")], heading="Random questions"
+        ),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("attempts_allowed"),
+                FieldPanel("grading_method"),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("shuffle_questions"),
+                FieldPanel("shuffle_options"),
+                FieldPanel("review_correct_answers"),
+            ],
+            heading="Quiz settings",
+        ),
+        *Page.settings_panels,
     ]
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
 
+    def clean(self):
+        super().clean()
+        if self.random_count and not self.random_category_id:
+            raise ValidationError({"random_category": "Choose the category to draw questions from."})
+
     def questions(self):
-        """The quiz's questions in order, as their real subtypes (one query per subtype)."""
+        """The quiz's chosen questions in order, as their real subtypes (one query per subtype)."""
         ids = list(self.quiz_questions.order_by("sort_order").values_list("question_id", flat=True))
         by_id = Question.objects.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
+
+    @property
+    def question_count(self):
+        return self.quiz_questions.count() + (self.random_count if self.random_category_id else 0)
 
     def serve(self, request, *args, **kwargs):
         enrolment, refusal = self.check_enrolled(request)
@@ -228,19 +148,53 @@ class QuizPage(CourseItemMixin, Page):
         request.enrolment = enrolment
         return super().serve(request, *args, **kwargs)
 
+    def serve_preview(self, request, mode_name):
+        """Trainers preview the quiz as a learner sees it; nothing is saved."""
+        from django.template.response import TemplateResponse
+
+        from .services import build_snapshot
+
+        attempt = Attempt(
+            quiz=self, user=request.user, number=1, pass_mark=self.pass_mark, snapshot=build_snapshot(self)
+        )
+        from .forms import AttemptForm
+
+        return TemplateResponse(
+            request,
+            "quizzes/attempt.html",
+            {"attempt": attempt, "quiz": self, "page": self, "form": AttemptForm(attempt), "preview": True},
+        )
+
     def get_context(self, request, *args, **kwargs):
         from courses.services import item_context
+
+        from .services import quiz_status
 
         context = super().get_context(request, *args, **kwargs)
         enrolment = getattr(request, "enrolment", None)
         if enrolment is not None:
             context.update(item_context(enrolment, self))
-            attempts = list(Attempt.objects.filter(user=request.user, quiz=self).order_by("-started_at"))
-            context["attempts"] = [a for a in attempts if a.is_submitted]
-            context["attempt_in_progress"] = next((a for a in attempts if not a.is_submitted), None)
-            context["best_attempt"] = max(context["attempts"], key=lambda a: a.score, default=None)
-            context["question_count"] = self.quiz_questions.count()
+            context["status"] = quiz_status(request.user, self)
         return context
+
+
+class QuizExtension(models.Model):
+    """Extra time a trainer grants one learner on one quiz (WCAG 2.2.1, timing adjustable)."""
+
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="extensions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    extra_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    reason = models.CharField(max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quiz", "user"], name="one_extension_per_learner")]
+
+    def __str__(self):
+        return f"{self.extra_minutes} extra minutes for {self.user} on {self.quiz}"
 
 
 class QuizQuestion(Orderable):
@@ -258,7 +212,10 @@ class Attempt(models.Model):
     quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveIntegerField(default=1)
     started_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateTimeField(null=True, blank=True, help_text="When a timed attempt closes.")
     submitted_at = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True, help_text="Last autosave.")
+    closed_by_time_limit = models.BooleanField(default=False)
     # The questions exactly as shown, including their answer keys: never sent to the browser.
     snapshot = models.JSONField(default=list)
     # Answers saved so far (before submission) or submitted, keyed by question id.

@@ -1,59 +1,191 @@
-"""Attempt workflows. Marking happens here, on the server, from the attempt's snapshot."""
+"""Attempt workflows. Marking happens here, on the server, from the attempt's snapshot.
 
-from dataclasses import dataclass
+Races (two tabs, double clicks, many parallel requests) are settled in the database: a partial
+unique index allows one open attempt per learner and quiz, attempt numbers are unique (so an
+attempt limit holds), and closing an attempt is a conditional UPDATE that only one request wins.
+On PostgreSQL the attempt row is also locked (SELECT ... FOR UPDATE) while it is read and written.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from .models import Attempt, Response
+from .models import Attempt, Question, QuizExtension, QuizPage, Response
+
+# Answers arriving this long after the deadline still count (network and clock slack).
+DEADLINE_GRACE = timedelta(seconds=15)
 
 
 class QuizUnavailable(Exception):
-    """The quiz cannot be attempted (for example, it has no questions)."""
+    """The quiz cannot be attempted now; the message says why, for the learner."""
 
 
 @dataclass
 class SubmitResult:
     attempt: Attempt
     already_submitted: bool
+    late: bool = False
+
+
+@dataclass
+class QuizStatus:
+    quiz: QuizPage
+    attempts: list = field(default_factory=list)  # submitted, newest first
+    in_progress: Attempt | None = None
+
+    @property
+    def used(self):
+        return len(self.attempts) + (1 if self.in_progress else 0)
+
+    @property
+    def attempts_left(self):
+        if not self.quiz.attempts_allowed:
+            return None
+        return max(0, self.quiz.attempts_allowed - self.used)
+
+    @property
+    def can_start(self):
+        return self.in_progress is None and self.attempts_left != 0
+
+    @property
+    def graded_attempt(self):
+        """The attempt that counts, by the quiz's grading method."""
+        if not self.attempts:
+            return None
+        if self.quiz.grading_method == QuizPage.GradingMethod.LATEST:
+            return max(self.attempts, key=lambda a: a.number)
+        return max(self.attempts, key=lambda a: (a.score, -a.number))
+
+    @property
+    def passed(self):
+        graded = self.graded_attempt
+        return bool(graded and graded.passed)
+
+    def can_review(self, attempt):
+        """Whether the right answers and feedback may be shown for this submitted attempt."""
+        review = self.quiz.review_correct_answers
+        if not attempt.is_submitted or review == QuizPage.Review.NEVER:
+            return False
+        if review == QuizPage.Review.AFTER_PASS:
+            return self.passed
+        if review == QuizPage.Review.AFTER_LAST:
+            return self.attempts_left == 0
+        return True
+
+
+def quiz_status(user, quiz):
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
+    in_progress = next((a for a in attempts if not a.is_submitted), None)
+    if in_progress and close_if_expired(in_progress):
+        return quiz_status(user, quiz)
+    return QuizStatus(quiz=quiz, attempts=[a for a in attempts if a.is_submitted], in_progress=in_progress)
+
+
+def passed_quiz_ids(user, quiz_ids):
+    """Which of these quizzes the learner has passed, by each quiz's grading method (2 queries)."""
+    latest_only = set(
+        QuizPage.objects.filter(pk__in=quiz_ids, grading_method=QuizPage.GradingMethod.LATEST).values_list(
+            "pk", flat=True
+        )
+    )
+    rows = Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, submitted_at__isnull=False).values_list(
+        "quiz_id", "number", "passed"
+    )
+    passed, latest = set(), {}
+    for quiz_id, number, did_pass in rows:
+        if quiz_id in latest_only:
+            if number > latest.get(quiz_id, (0, False))[0]:
+                latest[quiz_id] = (number, did_pass)
+        elif did_pass:
+            passed.add(quiz_id)
+    return passed | {quiz_id for quiz_id, (_, did_pass) in latest.items() if did_pass}
+
+
+def build_snapshot(quiz, rng=None):
+    """The questions one attempt shows: the chosen ones plus a random draw, shuffled as set."""
+    rng = rng or secrets.SystemRandom()
+    questions = quiz.questions()
+    if quiz.random_category_id and quiz.random_count:
+        chosen = {q.pk for q in questions}
+        pool = list(
+            Question.objects.filter(category_id=quiz.random_category_id)
+            .exclude(pk__in=chosen)
+            .values_list("pk", flat=True)
+        )
+        drawn = rng.sample(pool, min(quiz.random_count, len(pool)))
+        questions += list(Question.objects.filter(pk__in=drawn))
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    return [q.to_snapshot(rng if quiz.shuffle_options else None) for q in questions]
+
+
+def time_allowed(user, quiz):
+    if not quiz.time_limit_minutes:
+        return None
+    extension = (
+        QuizExtension.objects.filter(quiz=quiz, user=user).values_list("extra_minutes", flat=True).first()
+    )
+    return timedelta(minutes=quiz.time_limit_minutes + (extension or 0))
 
 
 def start_attempt(user, quiz):
     """Return the learner's open attempt at this quiz, or start a new one with a snapshot."""
-    open_attempt = Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).first()
-    if open_attempt:
-        return open_attempt
-    questions = quiz.questions()
-    if not questions:
-        raise QuizUnavailable("This quiz has no questions yet.")
     try:
         with transaction.atomic():
-            last = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
+            open_attempt = (
+                Attempt.objects.select_for_update()
+                .filter(user=user, quiz=quiz, submitted_at__isnull=True)
+                .first()
+            )
+            if open_attempt and not close_if_expired(open_attempt):
+                return open_attempt
+            used = Attempt.objects.filter(user=user, quiz=quiz).count()
+            if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+                raise QuizUnavailable(
+                    f"You have used all {quiz.attempts_allowed} attempts allowed at this quiz."
+                )
+            snapshot = build_snapshot(quiz)
+            if not snapshot:
+                raise QuizUnavailable("This quiz has no questions yet.")
+            allowed = time_allowed(user, quiz)
             return Attempt.objects.create(
                 user=user,
                 quiz=quiz,
-                number=last + 1,
+                number=used + 1,
                 pass_mark=quiz.pass_mark,
-                snapshot=[question.to_snapshot() for question in questions],
+                snapshot=snapshot,
+                deadline=timezone.now() + allowed if allowed else None,
             )
     except IntegrityError:
-        # A parallel request opened the attempt first: use that one.
-        return Attempt.objects.get(user=user, quiz=quiz, submitted_at__isnull=True)
+        # A parallel request opened an attempt (or took this attempt number) first.
+        existing = Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).first()
+        if existing:
+            return existing
+        raise QuizUnavailable(
+            "Another attempt was started at the same moment. Reload the page to continue."
+        ) from None
+
+
+def is_past_deadline(attempt, now=None):
+    return attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + DEADLINE_GRACE
 
 
 def save_answers(attempt, answers):
-    """Store answers given so far without marking them. Ignored once the attempt is submitted."""
+    """Store answers given so far without marking them. Returns False once the attempt is closed."""
     known = {str(data["id"]) for data in attempt.snapshot}
     cleaned = {key: value for key, value in answers.items() if key in known}
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.is_submitted:
+        if locked.is_submitted or is_past_deadline(locked):
             return False
         locked.answers = {**locked.answers, **cleaned}
-        locked.save(update_fields=["answers"])
-    attempt.answers = locked.answers
+        locked.saved_at = timezone.now()
+        locked.save(update_fields=["answers", "saved_at"])
+    attempt.answers, attempt.saved_at = locked.answers, locked.saved_at
     return True
 
 
@@ -64,7 +196,7 @@ def grade_attempt(attempt, answers):
     earned = Decimal(0)
     for position, question in enumerate(attempt.questions):
         answer = answers.get(str(question.pk))
-        fraction = 0.0 if answer in (None, "", []) else max(0.0, min(1.0, float(question.grade(answer))))
+        fraction = 0.0 if answer in (None, "", [], {}) else max(0.0, min(1.0, float(question.grade(answer))))
         mark = (question.default_mark * Decimal(str(fraction))).quantize(Decimal("0.01"), ROUND_HALF_UP)
         total += question.default_mark
         earned += mark
@@ -83,20 +215,28 @@ def grade_attempt(attempt, answers):
     return score, responses
 
 
-def submit_attempt(attempt, answers):
-    """Mark and close an attempt exactly once; a repeat submit returns the first result."""
+def submit_attempt(attempt, answers, now=None):
+    """Mark and close an attempt exactly once; a repeat submit returns the first result.
+
+    After the deadline, the answers sent now are ignored and the ones saved in time are marked.
+    """
     from courses.services import check_completion, get_enrolment
 
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.is_submitted:
             return SubmitResult(attempt=locked, already_submitted=True)
-        answers = {**locked.answers, **answers}
-        score, responses = grade_attempt(locked, answers)
-        now = timezone.now()
+        late = is_past_deadline(locked, now)
+        final_answers = dict(locked.answers) if late else {**locked.answers, **answers}
+        score, responses = grade_attempt(locked, final_answers)
         # The conditional update is the guard that holds on SQLite too, where FOR UPDATE is a no-op.
         updated = Attempt.objects.filter(pk=locked.pk, submitted_at__isnull=True).update(
-            submitted_at=now, answers=answers, score=score, passed=score >= locked.pass_mark
+            submitted_at=min(now, locked.deadline + DEADLINE_GRACE) if late else now,
+            answers=final_answers,
+            score=score,
+            passed=score >= locked.pass_mark,
+            closed_by_time_limit=late,
         )
         if not updated:
             return SubmitResult(attempt=Attempt.objects.get(pk=locked.pk), already_submitted=True)
@@ -106,4 +246,36 @@ def submit_attempt(attempt, answers):
         enrolment = get_enrolment(locked.user, locked.quiz.course)
         if enrolment:
             check_completion(enrolment)
-    return SubmitResult(attempt=locked, already_submitted=False)
+    return SubmitResult(attempt=locked, already_submitted=False, late=late)
+
+
+def close_if_expired(attempt):
+    """Submit an open attempt whose time is up, with the answers saved in time. True if closed."""
+    if attempt.is_submitted or not is_past_deadline(attempt):
+        return False
+    submit_attempt(attempt, {})
+    attempt.refresh_from_db()
+    return True
+
+
+def seconds_left(attempt, now=None):
+    if attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - (now or timezone.now())).total_seconds()))
+
+
+def grant_extension(quiz, user, extra_minutes, granted_by=None, reason=""):
+    """Give a learner extra time on a quiz; an open attempt's deadline moves with it."""
+    with transaction.atomic():
+        QuizExtension.objects.update_or_create(
+            quiz=quiz,
+            user=user,
+            defaults={"extra_minutes": extra_minutes, "granted_by": granted_by, "reason": reason},
+        )
+        allowed = time_allowed(user, quiz)
+        for attempt in Attempt.objects.select_for_update().filter(
+            user=user, quiz=quiz, submitted_at__isnull=True
+        ):
+            if allowed is not None:
+                attempt.deadline = attempt.started_at + allowed
+                attempt.save(update_fields=["deadline"])

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.services import get_enrolment, item_context
@@ -19,6 +21,14 @@ def own_attempt(request, attempt_id):
     return attempt
 
 
+def page_context(request, attempt, **extra):
+    context = {"attempt": attempt, "quiz": attempt.quiz, "page": attempt.quiz, **extra}
+    enrolment = get_enrolment(request.user, attempt.quiz.course)
+    if enrolment:
+        context.update(item_context(enrolment, attempt.quiz))
+    return context
+
+
 @require_POST
 @login_required
 def start_attempt_view(request, quiz_id):
@@ -34,53 +44,93 @@ def start_attempt_view(request, quiz_id):
     return redirect("quizzes:attempt", attempt_id=attempt.pk)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_view(request, attempt_id):
     attempt = own_attempt(request, attempt_id)
+    if not attempt.is_submitted and services.close_if_expired(attempt):
+        messages.warning(
+            request, "Time ran out, so your attempt was submitted with the answers saved in time."
+        )
+        return redirect("quizzes:result", attempt_id=attempt.pk)
     if attempt.is_submitted:
-        messages.info(request, "You have already submitted this attempt. Here is your result.")
+        messages.info(
+            request,
+            "This attempt has already been submitted, so it was marked only once. Here is your result.",
+        )
         return redirect("quizzes:result", attempt_id=attempt.pk)
     form = AttemptForm(attempt, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             result = services.submit_attempt(attempt, form.answers())
             if result.already_submitted:
-                messages.info(request, "This attempt was already submitted, so it was marked only once.")
+                messages.info(request, "This attempt had already been submitted, so it was marked only once.")
+            elif result.late:
+                messages.warning(
+                    request, "Time ran out before you submitted; the answers saved in time were marked."
+                )
             return redirect("quizzes:result", attempt_id=attempt.pk)
-        # Keep what the learner chose so far, even though the attempt is incomplete.
-        partial = {
-            str(question.pk): field.data
-            for question, field in form.question_fields()
-            if field.data not in (None, "", [])
+        # Keep every answer the learner gave, even though the attempt is not complete yet.
+        services.save_answers(attempt, form.partial_answers())
+    return render(
+        request,
+        "quizzes/attempt.html",
+        page_context(request, attempt, form=form, seconds_left=services.seconds_left(attempt)),
+    )
+
+
+@require_POST
+@login_required
+def autosave_view(request, attempt_id):
+    """Save answers as they change. The reply says only whether they were saved: never a mark."""
+    attempt = own_attempt(request, attempt_id)
+    if not attempt.is_submitted and services.close_if_expired(attempt):
+        attempt.refresh_from_db()
+    if attempt.is_submitted:
+        return JsonResponse(
+            {
+                "saved": False,
+                "closed": True,
+                "message": "This attempt has been submitted.",
+                "result_url": reverse("quizzes:result", args=[attempt.pk]),
+            },
+            status=409,
+        )
+    answers = AttemptForm(attempt, request.POST).partial_answers()
+    saved = services.save_answers(attempt, answers)
+    return JsonResponse(
+        {
+            "saved": saved,
+            "saved_at": attempt.saved_at.isoformat() if attempt.saved_at else None,
+            "answered": len(attempt.answers),
+            "seconds_left": services.seconds_left(attempt),
         }
-        services.save_answers(attempt, partial)
-    enrolment = get_enrolment(request.user, attempt.quiz.course)
-    context = {"attempt": attempt, "quiz": attempt.quiz, "form": form, "page": attempt.quiz}
-    if enrolment:
-        context.update(item_context(enrolment, attempt.quiz))
-    return render(request, "quizzes/attempt.html", context)
+    )
 
 
+@never_cache
 @login_required
 def result_view(request, attempt_id):
     attempt = own_attempt(request, attempt_id)
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    status = services.quiz_status(request.user, attempt.quiz)
+    review = status.can_review(attempt)
+    fractions = dict(attempt.responses.values_list("position", "fraction"))
     rows = []
-    for question in attempt.questions:
+    for position, question in enumerate(attempt.questions):
         answer = attempt.answers.get(str(question.pk))
-        rows.append(
-            {
-                "question": question,
-                "answer_display": question.answer_display(answer) if answer else "",
-                "fraction": question.grade(answer) if answer else 0.0,
-                "feedback": question.feedback_for(answer) if answer else [],
-                "correct_answer": question.correct_answer_display(),
-            }
-        )
-    enrolment = get_enrolment(request.user, attempt.quiz.course)
-    context = {"attempt": attempt, "quiz": attempt.quiz, "rows": rows, "page": attempt.quiz}
-    if enrolment:
-        context.update(item_context(enrolment, attempt.quiz))
-    return render(request, "quizzes/result.html", context)
+        row = {"question": question, "answer_display": question.answer_display(answer) if answer else ""}
+        if review:
+            row.update(
+                fraction=fractions.get(position, 0.0),
+                feedback=question.feedback_for(answer) if answer else [],
+                correct_answer=question.correct_answer_display(),
+            )
+        rows.append(row)
+    return render(
+        request,
+        "quizzes/result.html",
+        page_context(request, attempt, rows=rows, review=review, status=status),
+    )

@@ -1,0 +1,84 @@
+"""Races settled in the database: 20 parallel requests record exactly one graded attempt, and an
+attempt limit holds. Runs on SQLite and on PostgreSQL (where rows are locked FOR UPDATE)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from courses.factories import make_course, make_user
+from courses.services import enrol
+from quizzes.factories import correct_option_id
+from quizzes.models import Attempt, QuizPage, Response
+from quizzes.services import QuizUnavailable, start_attempt
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+PARALLEL = 20
+
+
+def run_in_parallel(function, count=PARALLEL):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait(timeout=30)
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - collected and asserted on below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+def test_twenty_parallel_submits_record_one_graded_attempt():
+    course = make_course(title=f"Race course on {connection.vendor}")
+    quiz = QuizPage.objects.descendant_of(course).get()
+    learner = make_user()
+    enrol(learner, course)
+    attempt = start_attempt(learner, quiz)
+    question = attempt.questions[0]
+    data = {f"q{question.pk}": correct_option_id(question)}
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+
+    def submit():
+        client = Client()
+        client.force_login(learner)
+        return client.post(url, data).status_code
+
+    statuses, errors = run_in_parallel(submit)
+    assert not errors, errors
+    assert statuses == [302] * PARALLEL  # everyone is sent to the one result, kindly
+    assert Attempt.objects.filter(user=learner, quiz=quiz).count() == 1
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and attempt.score == 100
+    assert Response.objects.filter(attempt=attempt).count() == 1
+
+
+def test_attempt_limit_holds_under_parallel_starts():
+    course = make_course(title=f"Limit course on {connection.vendor}")
+    quiz = QuizPage.objects.descendant_of(course).get()
+    quiz.attempts_allowed = 1
+    quiz.save()
+    learner = make_user()
+    enrol(learner, course)
+
+    def start():
+        try:
+            return start_attempt(learner, quiz).pk
+        except QuizUnavailable:
+            return None
+
+    results, errors = run_in_parallel(start)
+    assert not errors, errors
+    opened = {pk for pk in results if pk is not None}
+    assert len(opened) == 1  # every caller got the same single attempt
+    assert Attempt.objects.filter(user=learner, quiz=quiz).count() == 1
