@@ -78,6 +78,18 @@ def lesson_body(blocks, source):
                     },
                 )
             )
+        elif kind == "exercise":
+            body.append(
+                (
+                    "exercise",
+                    {
+                        "title": value["title"],
+                        "minutes": value.get("minutes"),
+                        "instructions": md(value["instructions"]),
+                        "success": md(value.get("success", "")),
+                    },
+                )
+            )
         elif kind == "key_takeaways":
             body.append(("key_takeaways", {"points": list(value)}))
         else:

@@ -79,10 +79,28 @@ class KeyTakeawaysBlock(blocks.StructBlock):
         template = "courses/blocks/key_takeaways.html"
 
 
+class ExerciseBlock(blocks.StructBlock):
+    """A concrete task for the learner to do at work (every Practice lesson has one)."""
+
+    title = blocks.CharBlock(max_length=160)
+    minutes = blocks.IntegerBlock(
+        min_value=1, max_value=600, required=False, help_text="About how long it takes."
+    )
+    instructions = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+    success = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, required=False, help_text="What a good result looks like."
+    )
+
+    class Meta:
+        icon = "tick-inverse"
+        template = "courses/blocks/exercise.html"
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
     callout = CalloutBlock()
     case_study = CaseStudyBlock()
     image = AccessibleImageBlock()
     video = VideoBlock()
+    exercise = ExerciseBlock()
     key_takeaways = KeyTakeawaysBlock()
