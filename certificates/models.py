@@ -32,14 +32,23 @@ class Certificate(models.Model):
         default=False, help_text="Issued to a councillor (printed as a councillor certificate)."
     )
     issued_at = models.DateTimeField(auto_now_add=True)
+    cycle = models.PositiveSmallIntegerField(default=1, help_text="Which completion of the course this is.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Set when the course needs renewal.")
     pdf = models.FileField(storage=private_storage, upload_to="certificates/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
-        constraints = [models.UniqueConstraint(fields=["enrolment"], name="one_certificate_per_enrolment")]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "cycle"], name="one_certificate_per_enrolment_cycle")
+        ]
 
     def __str__(self):
         return f"{self.course_title} — {self.learner_name}"
+
+    def is_expired(self, now=None):
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
     def get_verify_path(self):
         return reverse("certificates:verify", kwargs={"code": self.code})

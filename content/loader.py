@@ -14,7 +14,8 @@ import yaml
 from django.db import transaction
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
-from quizzes.models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
+from quizzes.gift import GiftError, parse_gift
+from quizzes.models import Question, QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
 
 from .models import LoadedPage
 
@@ -110,8 +111,11 @@ class CourseLoader:
         if catalogue is None:
             raise ContentError("There is no course catalogue page; run `manage.py migrate` first.")
         for path in files:
-            with transaction.atomic():  # one course at a time: a bad file leaves nothing half-loaded
-                self.load_course(catalogue, path)
+            try:
+                with transaction.atomic():  # one course at a time: a bad file leaves nothing half-loaded
+                    self.load_course(catalogue, path)
+            except KeyError as error:
+                raise ContentError(f"{path}: a required field is missing: {error}") from error
         return self.report
 
     def read(self, path):
@@ -168,23 +172,49 @@ class CourseLoader:
                     },
                 )
             if module_data.get("quiz"):
-                self.sync_quiz(module, module_data["quiz"], f"{module_source}.quiz", data["title"])
+                self.sync_quiz(
+                    module, module_data["quiz"], f"{module_source}.quiz", data["title"], path.parent
+                )
 
-    def sync_quiz(self, module, quiz_data, source, course_title):
+    def sync_quiz(self, module, quiz_data, source, course_title, folder):
         category, _ = QuestionCategory.objects.get_or_create(
             name=f"{course_title}: {quiz_data['title']}"[:200]
         )
-        questions = [
-            self.sync_question(category, q, f"{source}.questions[{n}]")
-            for n, q in enumerate(quiz_data.get("questions", []), start=1)
-        ]
+        if quiz_data.get("gift"):
+            questions = self.sync_gift(category, folder / quiz_data["gift"])
+        else:
+            questions = [
+                self.sync_question(category, q, f"{source}.questions[{n}]")
+                for n, q in enumerate(quiz_data.get("questions", []), start=1)
+            ]
         fields = {
             "title": quiz_data["title"],
             "slug": quiz_data["slug"],
             "pass_mark": quiz_data.get("pass_mark", 80),
             "intro": md(quiz_data.get("intro", "")),
+            "shuffle_options": bool(quiz_data.get("shuffle_options", False)),
         }
         self.sync_page(module, QuizPage, source, {**fields, "question_ids": [q.pk for q in questions]})
+
+    def sync_gift(self, category, path):
+        """Questions from a GIFT file; one already in the bank (same category and name) is kept."""
+        try:
+            parsed = parse_gift(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise ContentError(f"{path}: file not found") from error
+        except GiftError as error:
+            raise ContentError(f"{path}: {error}") from error
+        questions = []
+        for item in parsed:
+            bank = category
+            if item.category:
+                bank, _ = QuestionCategory.objects.get_or_create(name=item.category)
+            existing = Question.objects.filter(category=bank, name=item.fields["name"]).first()
+            if existing is None:
+                existing = item.model.objects.create(category=bank, **item.fields)
+                self.report.questions_created += 1
+            questions.append(existing)
+        return questions
 
     def sync_question(self, category, data, source):
         question = SingleChoiceQuestion.objects.filter(category=category, name=data["name"]).first()

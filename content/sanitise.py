@@ -6,7 +6,26 @@ Everything a learner types that is shown as HTML goes through `clean_html`.
 
 import nh3
 
-ALLOWED_TAGS = frozenset({"a", "b", "blockquote", "br", "code", "em", "i", "li", "ol", "p", "strong", "ul"})
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "em",
+        "h2",
+        "h3",
+        "h4",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "ul",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 

@@ -1,12 +1,21 @@
 """Enrolment and progress workflows."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
+from .models import (
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    LessonView,
+    ModulePage,
+    TaskSubmission,
+)
 
 
 @dataclass
@@ -26,14 +35,36 @@ class CourseOutline:
     def items(self):
         return [item for module in self.modules for item in module.items]
 
+    def module_of(self, page):
+        return next((m for m in self.modules if any(item.pk == page.pk for item in m.items)), None)
+
+
+@dataclass
+class ModuleProgress:
+    done: int
+    total: int
+    locked: bool = False
+    locked_by: ModulePage | None = None
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def is_complete(self):
+        return self.done >= self.total
+
 
 @dataclass
 class Progress:
-    total: int
-    done: int
-    done_ids: set
+    total: int  # required items
+    done: int  # required items done
+    done_ids: set  # every item done (required or not)
+    viewed_ids: set
+    pending_ids: set  # practice tasks waiting for a trainer
     next_item: Page | None
-    module_progress: dict
+    resume_item: Page | None
+    module_progress: dict  # module page id -> ModuleProgress
 
     @property
     def percent(self):
@@ -43,19 +74,51 @@ class Progress:
     def is_complete(self):
         return self.total > 0 and self.done == self.total
 
+    def is_locked(self, page):
+        return any(
+            mp.locked for pk, mp in self.module_progress.items() if pk == getattr(page, "module_id", None)
+        )
+
+
+def is_required(item):
+    return getattr(item, "required", True)
+
 
 def course_outline(course):
     """Modules, lessons and quizzes under a course, fetched in a constant number of queries."""
+    return course_outlines([course])[course.pk]
+
+
+def course_outlines(courses):
+    """Outlines of several courses at once: one page query plus one per page type."""
+    from django.db.models import Q
+
     from quizzes.models import QuizPage
 
-    pages = course.get_descendants().live().type(ModulePage, LessonPage, QuizPage).specific().order_by("path")
-    modules = []
+    courses = list(courses)
+    if not courses:
+        return {}
+    under_any = Q()
+    for course in courses:
+        under_any |= Q(path__startswith=course.path, depth__gt=course.depth)
+    pages = (
+        Page.objects.filter(under_any)
+        .live()
+        .type(ModulePage, LessonPage, QuizPage)
+        .specific()
+        .order_by("path")
+    )
+    outlines = {course.pk: CourseOutline(course=course, modules=[]) for course in courses}
+    by_path = sorted(courses, key=lambda c: c.path)
     for page in pages:
+        course = next(c for c in by_path if page.path.startswith(c.path))
+        modules = outlines[course.pk].modules
         if isinstance(page, ModulePage):
             modules.append(ModuleOutline(page=page))
         elif modules:
+            page.module_id = modules[-1].page.pk
             modules[-1].items.append(page)
-    return CourseOutline(course=course, modules=modules)
+    return outlines
 
 
 def get_enrolment(user, course):
@@ -74,61 +137,198 @@ def enrol(user, course):
     return enrolment
 
 
-def completed_item_ids(enrolment, outline):
-    from quizzes.services import passed_quiz_ids
-
-    lesson_ids = set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
-    quiz_ids = [item.pk for item in outline.items if not isinstance(item, LessonPage)]
-    return lesson_ids | passed_quiz_ids(enrolment.user, quiz_ids)
-
-
 def course_progress(enrolment, outline=None):
-    outline = outline or course_outline(enrolment.course)
-    done_ids = completed_item_ids(enrolment, outline)
-    items = outline.items
-    next_item = next((item for item in items if item.pk not in done_ids), None)
-    module_progress = {
-        module.page.pk: (sum(1 for item in module.items if item.pk in done_ids), len(module.items))
-        for module in outline.modules
-    }
+    """Progress through a course in a constant number of queries."""
+    outlines = {enrolment.course_id: outline} if outline else None
+    return progress_for_enrolments([enrolment], outlines)[enrolment.pk]
+
+
+def progress_for_enrolments(enrolments, outlines=None):
+    """Progress for several enrolments of one learner, in a constant number of queries."""
+    from quizzes.services import passed_quiz_ids_by_since
+
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    outlines = outlines or course_outlines([e.course for e in enrolments])
+    ids = [e.pk for e in enrolments]
+    completions, views, pending = {}, {}, {}
+    for enrolment_id, lesson_id, completed_at in LessonCompletion.objects.filter(
+        enrolment_id__in=ids
+    ).values_list("enrolment_id", "lesson_id", "completed_at"):
+        completions.setdefault(enrolment_id, []).append((lesson_id, completed_at))
+    for enrolment_id, lesson_id in LessonView.objects.filter(enrolment_id__in=ids).values_list(
+        "enrolment_id", "lesson_id"
+    ):
+        views.setdefault(enrolment_id, set()).add(lesson_id)
+    for enrolment_id, lesson_id in TaskSubmission.objects.filter(
+        enrolment_id__in=ids, status=TaskSubmission.Status.PENDING
+    ).values_list("enrolment_id", "lesson_id"):
+        pending.setdefault(enrolment_id, set()).add(lesson_id)
+    quiz_ids = [item.pk for o in outlines.values() for item in o.items if not isinstance(item, LessonPage)]
+    passed_by_since = passed_quiz_ids_by_since(
+        enrolments[0].user_id, quiz_ids, {e.cycle_started_at for e in enrolments}
+    )
+    result = {}
+    for enrolment in enrolments:
+        since = enrolment.cycle_started_at
+        done_ids = {lid for lid, at in completions.get(enrolment.pk, []) if since is None or at >= since}
+        done_ids |= passed_by_since[since]
+        result[enrolment.pk] = build_progress(
+            enrolment,
+            outlines[enrolment.course_id],
+            done_ids,
+            views.get(enrolment.pk, set()),
+            pending.get(enrolment.pk, set()),
+        )
+    return result
+
+
+def build_progress(enrolment, outline, done_ids, viewed_ids, pending_ids):
+    module_progress = {}
+    blocker = None
+    for module in outline.modules:
+        required = [item for item in module.items if is_required(item)]
+        done = sum(1 for item in required if item.pk in done_ids)
+        locked = bool(outline.course.sequential_modules and blocker)
+        module_progress[module.page.pk] = ModuleProgress(
+            done, len(required), locked, blocker if locked else None
+        )
+        if done < len(required) and blocker is None:
+            blocker = module.page
+    open_items = [item for item in outline.items if not module_progress[item.module_id].locked]
+    next_item = next((item for item in open_items if item.pk not in done_ids and is_required(item)), None)
+    last = enrolment.last_page_id
+    resume_item = next(
+        (item for item in open_items if item.pk == last and item.pk not in done_ids), next_item
+    )
+    required_items = [item for item in outline.items if is_required(item)]
     return Progress(
-        total=len(items),
-        done=sum(1 for item in items if item.pk in done_ids),
-        done_ids=done_ids,
+        total=len(required_items),
+        done=sum(1 for item in required_items if item.pk in done_ids),
+        done_ids=done_ids & {item.pk for item in outline.items},
+        viewed_ids=viewed_ids,
+        pending_ids=pending_ids,
         next_item=next_item,
+        resume_item=resume_item,
         module_progress=module_progress,
     )
 
 
 def item_context(enrolment, page):
-    """What a lesson or quiz page shows around itself: progress, previous and next item."""
+    """What a lesson or quiz page shows around itself: progress, previous and next item, lock."""
     outline = course_outline(enrolment.course)
     progress = course_progress(enrolment, outline)
     items = outline.items
     ids = [item.pk for item in items]
     index = ids.index(page.pk) if page.pk in ids else None
+    module = outline.module_of(page)
+    module_progress = progress.module_progress.get(module.page.pk) if module else None
     return {
         "enrolment": enrolment,
         "outline": outline,
         "progress": progress,
+        "module_progress": module_progress,
+        "locked_by": module_progress.locked_by if module_progress and module_progress.locked else None,
         "is_done": page.pk in progress.done_ids,
         "previous_item": items[index - 1] if index else None,
         "next_item": items[index + 1] if index is not None and index + 1 < len(items) else None,
     }
 
 
+def record_visit(enrolment, page):
+    """Remember where the learner is (to resume there) and that a lesson was viewed."""
+    now = timezone.now()
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_page=page, last_activity_at=now)
+    enrolment.last_page_id, enrolment.last_activity_at = page.pk, now
+    if isinstance(page, LessonPage):
+        try:
+            with transaction.atomic():
+                view, created = LessonView.objects.get_or_create(enrolment=enrolment, lesson=page)
+            if not created:
+                LessonView.objects.filter(pk=view.pk).update(last_viewed_at=now)
+        except IntegrityError:
+            pass
+
+
+class TaskNeedsApproval(Exception):
+    """A practice task is completed by a trainer's approval, not by the learner."""
+
+
 def complete_lesson(enrolment, lesson):
     """Mark a lesson complete (idempotent) and complete the course if that was the last item."""
+    if lesson.requires_approval:
+        raise TaskNeedsApproval(lesson.title)
+    return _record_completion(enrolment, lesson)
+
+
+def _record_completion(enrolment, lesson):
+    now = timezone.now()
     try:
         with transaction.atomic():
-            LessonCompletion.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+            completion, created = LessonCompletion.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+        if (
+            not created
+            and enrolment.cycle_started_at
+            and completion.completed_at < enrolment.cycle_started_at
+        ):
+            # Completed in an earlier cycle: a retake counts it again from now.
+            LessonCompletion.objects.filter(pk=completion.pk).update(completed_at=now)
     except IntegrityError:
         pass
     return check_completion(enrolment)
 
 
+def can_retake(enrolment, now=None):
+    """A completed course that needs renewal can be retaken (a new cycle) once its certificate
+    is close to expiry (within the reminder window) or expired."""
+    from certificates.models import Certificate
+
+    if not enrolment.course.renewal_months or enrolment.completed_at is None:
+        return False
+    current = Certificate.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).first()
+    now = now or timezone.now()
+    return current is None or current.expires_at is None or current.expires_at - RENEWAL_WINDOW <= now
+
+
+RENEWAL_WINDOW = timedelta(days=60)
+
+
+def start_retake(enrolment):
+    """Begin a new cycle: progress starts again; earlier certificates stay verifiable."""
+    now = timezone.now()
+    updated = Enrolment.objects.filter(pk=enrolment.pk, cycle=enrolment.cycle).update(
+        cycle=enrolment.cycle + 1, cycle_started_at=now, completed_at=None, last_page=None
+    )
+    enrolment.refresh_from_db()
+    return bool(updated)
+
+
+def submit_task(enrolment, lesson, text):
+    """Save (or resubmit) a learner's practice task for review. Text is sanitised on save."""
+    submission, _ = TaskSubmission.objects.update_or_create(
+        enrolment=enrolment,
+        lesson=lesson,
+        defaults={"text": text, "status": TaskSubmission.Status.PENDING, "reviewed_at": None},
+    )
+    return submission
+
+
+def review_task(submission, reviewer, approve, feedback=""):
+    """A trainer approves a task (which completes the lesson) or asks for changes."""
+    submission.status = TaskSubmission.Status.APPROVED if approve else TaskSubmission.Status.CHANGES
+    submission.reviewer = reviewer
+    submission.reviewed_at = timezone.now()
+    submission.reviewer_feedback = feedback
+    submission.save()
+    if approve:
+        return _record_completion(submission.enrolment, submission.lesson)
+    LessonCompletion.objects.filter(enrolment=submission.enrolment, lesson=submission.lesson).delete()
+    return None
+
+
 def check_completion(enrolment):
-    """Complete the course and issue its certificate once every lesson and quiz is done.
+    """Complete the course and issue its certificate once every required item is done.
 
     Returns the certificate when the course is complete, else None.
     """

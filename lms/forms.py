@@ -55,3 +55,26 @@ class SignUpForm(BaseUserCreationForm):
         if commit:
             user.save()
         return user
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "organisation"]
+        labels = {"full_name": "Full name"}
+        help_texts = {
+            "full_name": "Exactly as it should print on your certificates. "
+            "Certificates already issued keep the name they were issued with until a trainer reissues them.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs.update(autocomplete="name")
+        self.fields["organisation"].required = False
+        self.fields["organisation"].empty_label = "None"
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError("Enter your full name as it should appear on a certificate.")
+        return name

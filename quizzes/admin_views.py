@@ -1,13 +1,85 @@
-"""Admin views for the question bank."""
+"""Admin views for the question bank: the listing across question types, GIFT import and export,
+extra time for a learner, and lazy entry points to the quiz statistics reports."""
 
+from pathlib import PurePath
+
+import django_filters
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.module_loading import import_string
 from django.utils.text import capfirst
-from wagtail.admin.views.generic import DeleteView
+from django.views.generic import FormView
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import Button, ButtonWithDropdown
+from wagtail.log_actions import log
 
-from .models import QuizQuestion
+from .models import QUESTION_TYPES, Question, QuestionCategory, QuizExtension, QuizQuestion
+from .services import grant_extension
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def has_model_permission(user, model, action):
+    return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+class AnyQuestionTypePolicy:
+    """Permissions on "questions in general", for views that span every question type: a user
+    may do an action if they may do it on at least one type. Views that touch one question
+    still check that question's own type."""
+
+    def user_has_permission(self, user, action):
+        return any(has_model_permission(user, model, action) for model in QUESTION_TYPES)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return has_model_permission(user, type(instance), action)
+
+
+any_question_type = AnyQuestionTypePolicy()
+
+
+def can_import_gift(user):
+    """An import may create questions of every type and new categories."""
+    return has_model_permission(user, QuestionCategory, "add") and all(
+        has_model_permission(user, model, "add") for model in QUESTION_TYPES
+    )
+
+
+def can_export_gift(user):
+    return any(
+        has_model_permission(user, QuestionCategory, action) for action in ("view", "change")
+    )
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users the `allowed(user)` check lets in."""
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+
+    def is_shown(self, request):
+        return self.allowed(request.user)
+
+
+# --- deleting protected rows ----------------------------------------------------------------
 
 
 def describe(obj):
@@ -36,3 +108,297 @@ class ProtectedDeleteView(DeleteView):
                 f"({shown}) and was not deleted.",
             )
             return redirect(self.index_url_name)
+
+
+# --- every question, whatever its type -------------------------------------------------------
+
+
+def question_url(question, view_name):
+    """The URL of a view in the admin of this question's own type."""
+    return reverse(f"{question._meta.model_name}:{view_name}", args=(question.pk,))
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    question_type = django_filters.ChoiceFilter(
+        label="Type",
+        choices=[(model._meta.model_name, model.type_label) for model in QUESTION_TYPES],
+        method="filter_question_type",
+        empty_label="All types",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["category"]
+
+    def filter_question_type(self, queryset, name, value):
+        model = next(m for m in QUESTION_TYPES if m._meta.model_name == value)
+        return queryset.instance_of(model)
+
+
+class AllQuestionsIndexView(IndexView):
+    """One listing of the whole question bank. Rows are the questions' real subtypes (one query
+    per type on the page), and each links to the edit view of its own type."""
+
+    model = Question
+    permission_policy = any_question_type
+    filterset_class = QuestionFilterSet
+    search_fields = ["name"]
+    default_ordering = "-updated_at"
+    page_title = "All questions"
+    header_icon = "list-ul"
+
+    def get_base_queryset(self):
+        return Question.objects.select_related("category")
+
+    @cached_property
+    def columns(self):
+        return [
+            self._get_title_column("name"),
+            Column("type_label", label="Type"),
+            Column("category", label="Category", sort_key="category__name"),
+            DateColumn("updated_at", label="Updated", sort_key="updated_at"),
+        ]
+
+    def get_edit_url(self, instance):
+        if has_model_permission(self.request.user, type(instance), "change"):
+            return question_url(instance, "edit")
+
+    def get_delete_url(self, instance):
+        if has_model_permission(self.request.user, type(instance), "delete"):
+            return question_url(instance, "delete")
+
+    def get_add_url(self):
+        return None  # a question is added as one type: see the "Add a question" menu
+
+    def get_header_buttons(self):
+        add_buttons = [
+            Button(model.type_label, url=reverse(f"{model._meta.model_name}:add"), priority=i)
+            for i, model in enumerate(QUESTION_TYPES)
+            if has_model_permission(self.request.user, model, "add")
+        ]
+        buttons = super().get_header_buttons()
+        if add_buttons:
+            buttons.insert(
+                0,
+                ButtonWithDropdown(
+                    label="Add a question",
+                    icon_name="plus",
+                    buttons=add_buttons,
+                    classname="w-h-slim-header",
+                ),
+            )
+        return buttons
+
+
+# --- categories ------------------------------------------------------------------------------
+
+
+class GiftExportColumn(Column):
+    cell_template_name = "quizzes/admin/gift_export_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["export_url"] = reverse("gift:export", args=(instance.pk,))
+        return context
+
+
+class CategoryIndexView(IndexView):
+    """Categories, each with its question count and a link to download it as GIFT."""
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        if can_export_gift(self.request.user):
+            columns.append(GiftExportColumn("export", label="Export", accessor=lambda c: "Download"))
+        return columns
+
+    def get_header_more_buttons(self):
+        buttons = list(super().get_header_more_buttons())
+        if can_import_gift(self.request.user):
+            buttons.append(Button("Import GIFT", url=reverse("gift:import"), icon_name="upload"))
+        return buttons
+
+
+# --- GIFT import and export -------------------------------------------------------------------
+
+GIFT_MAX_BYTES = 2 * 1024 * 1024
+GIFT_EXTENSIONS = {".gift", ".txt"}
+
+
+class GiftImportForm(forms.Form):
+    file = forms.FileField(
+        label="GIFT file",
+        help_text="A .gift or .txt file saved as UTF-8 (Moodle's question bank export works).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".gift,.txt,text/plain"}),
+    )
+    category = forms.CharField(
+        max_length=200,
+        label="Category",
+        help_text="Questions without a $CATEGORY line go into this category. "
+        "It is created if it does not exist yet.",
+        widget=forms.TextInput(attrs={"list": "gift-category-names", "autocomplete": "off"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name).suffix.lower() not in GIFT_EXTENSIONS:
+            raise forms.ValidationError("Choose a .gift or .txt file.")
+        if upload.size > GIFT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB; split it into smaller files.")
+        try:
+            self.cleaned_data["text"] = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text. Save it as UTF-8 and try again."
+            ) from error
+        return upload
+
+    def clean_category(self):
+        return " ".join(self.cleaned_data["category"].split())
+
+
+class GiftImportView(WagtailAdminTemplateMixin, FormView):
+    form_class = GiftImportForm
+    template_name = "quizzes/admin/gift_import.html"
+    page_title = "Import GIFT"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_import_gift(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("question:index"), "label": "Question bank"},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["category_names"] = list(QuestionCategory.objects.values_list("name", flat=True))
+        return context
+
+    def form_valid(self, form):
+        from .gift import GiftError, import_gift  # written alongside; imported when used
+
+        try:
+            with transaction.atomic():
+                result = import_gift(form.cleaned_data["text"], form.cleaned_data["category"])
+        except GiftError as error:
+            return self.render_to_response(
+                self.get_context_data(form=form, gift_errors=error.errors)
+            )
+        count = len(result.created)
+        categories = ", ".join(sorted(category.name for category in result.categories))
+        noun = "question" if count == 1 else "questions"
+        messages.success(self.request, f"Imported {count} {noun} into {categories}.")
+        if result.warnings:
+            shown = "; ".join(f"line {line}: {message}" for line, message in result.warnings[:5])
+            more = "; ..." if len(result.warnings) > 5 else ""
+            messages.warning(self.request, f"Check the imported questions: {shown}{more}.")
+        return redirect("question:index")
+
+
+def gift_filename(category):
+    """The category's name as a safe download file name."""
+    unsafe = '\\/:*?"<>|'
+    name = "".join(" " if ch in unsafe or ord(ch) < 32 else ch for ch in category.name)
+    return (" ".join(name.split()) or "questions") + ".gift"
+
+
+def gift_export_view(request, category_id):
+    if not can_export_gift(request.user):
+        raise PermissionDenied
+    category = get_object_or_404(QuestionCategory, pk=category_id)
+    from .gift import export_gift  # written alongside; imported when used
+
+    result = export_gift(category.questions.select_related("category").order_by("name"))
+    if result.skipped:
+        shown = "; ".join(f"{question.name} ({reason})" for question, reason in result.skipped[:5])
+        more = "; ..." if len(result.skipped) > 5 else ""
+        messages.warning(
+            request,
+            f"{len(result.skipped)} question(s) in {category} cannot be written as GIFT and were "
+            f"left out of the download: {shown}{more}.",
+        )
+    response = HttpResponse(result.text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, gift_filename(category))
+    return response
+
+
+# --- extra time ------------------------------------------------------------------------------
+
+
+class QuizExtensionForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            field = self.fields["user"]
+            field.queryset = field.queryset.filter(is_active=True).order_by("full_name", "email")
+            field.label_from_instance = lambda user: f"{user.full_name} ({user.email})"
+            field.label = "Learner"
+
+
+def extension_panel(for_update=False):
+    # Once granted, an extension belongs to its learner and quiz: to move it, delete it and grant
+    # a new one.
+    return ObjectList(
+        [
+            FieldPanel("quiz", read_only=for_update),
+            FieldPanel("user", read_only=for_update, heading="Learner"),
+            FieldPanel(
+                "extra_minutes",
+                help_text="Added to the quiz's time limit for this learner. "
+                "An attempt in progress gets the extra time at once.",
+            ),
+            FieldPanel("reason", help_text="For other trainers, e.g. 'screen reader user'."),
+        ],
+        base_form_class=QuizExtensionForm,
+    ).bind_to_model(QuizExtension)
+
+
+class GrantExtensionMixin:
+    """Save through `grant_extension`, so a learner's open attempt gets its new deadline."""
+
+    def save_instance(self):
+        # The valid form has copied its values onto the instance; on the edit form the quiz and
+        # learner are read-only, so they keep their saved values.
+        instance = self.form.instance
+        grant_extension(
+            instance.quiz,
+            instance.user,
+            instance.extra_minutes,
+            granted_by=self.request.user,
+            reason=instance.reason,
+        )
+        extension = QuizExtension.objects.get(quiz=instance.quiz, user=instance.user)
+        log(instance=extension, action=self.log_action, user=self.request.user)
+        return extension
+
+
+class QuizExtensionCreateView(GrantExtensionMixin, CreateView):
+    log_action = "wagtail.create"
+
+
+class QuizExtensionEditView(GrantExtensionMixin, EditView):
+    log_action = "wagtail.edit"
+
+
+# --- quiz statistics (quizzes/admin_reports.py) ----------------------------------------------
+
+
+def lazy_view(dotted_path):
+    """A view that imports its implementation on first use, so these URLs can be registered
+    before (or without) the module that implements them."""
+
+    def view(request, *args, **kwargs):
+        return import_string(dotted_path)(request, *args, **kwargs)
+
+    view.__name__ = dotted_path.rsplit(".", 1)[-1]
+    return view
+
+
+quiz_statistics_view = lazy_view("quizzes.admin_reports.quiz_statistics_view")
+quiz_statistics_csv = lazy_view("quizzes.admin_reports.quiz_statistics_csv")

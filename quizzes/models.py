@@ -93,6 +93,7 @@ class QuizPage(CourseItemMixin, Page):
         help_text="Draw extra questions at random from this category for each attempt.",
     )
     random_count = models.PositiveSmallIntegerField(default=0, help_text="How many questions to draw.")
+    required = models.BooleanField(default=True, help_text="Learners must pass it to complete the course.")
     review_correct_answers = models.CharField(
         max_length=12,
         choices=Review.choices,
@@ -112,6 +113,7 @@ class QuizPage(CourseItemMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("pass_mark"),
+                FieldPanel("required"),
                 FieldPanel("attempts_allowed"),
                 FieldPanel("grading_method"),
                 FieldPanel("time_limit_minutes"),
@@ -142,11 +144,7 @@ class QuizPage(CourseItemMixin, Page):
         return self.quiz_questions.count() + (self.random_count if self.random_category_id else 0)
 
     def serve(self, request, *args, **kwargs):
-        enrolment, refusal = self.check_enrolled(request)
-        if refusal:
-            return refusal
-        request.enrolment = enrolment
-        return super().serve(request, *args, **kwargs)
+        return self.serve_item(request, super().serve, *args, **kwargs)
 
     def serve_preview(self, request, mode_name):
         """Trainers preview the quiz as a learner sees it; nothing is saved."""
@@ -166,14 +164,10 @@ class QuizPage(CourseItemMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from courses.services import item_context
-
         from .services import quiz_status
 
         context = super().get_context(request, *args, **kwargs)
-        enrolment = getattr(request, "enrolment", None)
-        if enrolment is not None:
-            context.update(item_context(enrolment, self))
+        if context.get("enrolment") is not None:
             context["status"] = quiz_status(request.user, self)
         return context
 

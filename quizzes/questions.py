@@ -357,7 +357,7 @@ class NumericAnswersBlock(blocks.StreamBlock):
 
 def normalise_text(text):
     """Case- and space-insensitive form of a typed answer."""
-    return " ".join(str(text or "").split()).casefold()
+    return " ".join(str(text or "").split()).casefold().strip(" .,;:!?")
 
 
 def wildcard_pattern(accepted):
@@ -411,7 +411,7 @@ class ShortAnswerQuestion(TypedAnswerMixin, Question):
 
 def parse_number(text):
     """A typed number, allowing spaces and thousands commas (e.g. '1,250.5'); None if not a number."""
-    cleaned = str(text or "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+    cleaned = str(text or "").replace(",", "").replace(" ", "").replace("\u00a0", "").removesuffix("%")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import Attempt, Question, QuizExtension, QuizPage, Response
@@ -77,32 +78,63 @@ class QuizStatus:
         return True
 
 
+def cycle_start(user, quiz):
+    """When the learner's current run through the course began (None: their first run)."""
+    from courses.models import Enrolment
+
+    return (
+        Enrolment.objects.filter(user=user, course_id=quiz.get_parent().get_parent().pk)
+        .values_list("cycle_started_at", flat=True)
+        .first()
+    )
+
+
+def attempts_in_cycle(user, quiz):
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    since = cycle_start(user, quiz)
+    return attempts.filter(started_at__gte=since) if since else attempts
+
+
 def quiz_status(user, quiz):
-    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
+    attempts = list(attempts_in_cycle(user, quiz).order_by("-number"))
     in_progress = next((a for a in attempts if not a.is_submitted), None)
     if in_progress and close_if_expired(in_progress):
         return quiz_status(user, quiz)
     return QuizStatus(quiz=quiz, attempts=[a for a in attempts if a.is_submitted], in_progress=in_progress)
 
 
-def passed_quiz_ids(user, quiz_ids):
-    """Which of these quizzes the learner has passed, by each quiz's grading method (2 queries)."""
+def passed_quiz_ids(user, quiz_ids, since=None):
+    """Which of these quizzes the learner has passed, by each quiz's grading method (2 queries).
+
+    `since` limits it to attempts started since then (a course retaken for renewal)."""
+    return passed_quiz_ids_by_since(user, quiz_ids, [since])[since]
+
+
+def passed_quiz_ids_by_since(user, quiz_ids, sinces):
+    """passed_quiz_ids for several cycle starts at once, still in 2 queries."""
     latest_only = set(
         QuizPage.objects.filter(pk__in=quiz_ids, grading_method=QuizPage.GradingMethod.LATEST).values_list(
             "pk", flat=True
         )
     )
-    rows = Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, submitted_at__isnull=False).values_list(
-        "quiz_id", "number", "passed"
+    rows = list(
+        Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, submitted_at__isnull=False).values_list(
+            "quiz_id", "number", "passed", "started_at"
+        )
     )
-    passed, latest = set(), {}
-    for quiz_id, number, did_pass in rows:
-        if quiz_id in latest_only:
-            if number > latest.get(quiz_id, (0, False))[0]:
-                latest[quiz_id] = (number, did_pass)
-        elif did_pass:
-            passed.add(quiz_id)
-    return passed | {quiz_id for quiz_id, (_, did_pass) in latest.items() if did_pass}
+    result = {}
+    for since in sinces:
+        passed, latest = set(), {}
+        for quiz_id, number, did_pass, started_at in rows:
+            if since is not None and started_at < since:
+                continue
+            if quiz_id in latest_only:
+                if number > latest.get(quiz_id, (0, False))[0]:
+                    latest[quiz_id] = (number, did_pass)
+            elif did_pass:
+                passed.add(quiz_id)
+        result[since] = passed | {quiz_id for quiz_id, (_, did_pass) in latest.items() if did_pass}
+    return result
 
 
 def build_snapshot(quiz, rng=None):
@@ -143,7 +175,7 @@ def start_attempt(user, quiz):
             )
             if open_attempt and not close_if_expired(open_attempt):
                 return open_attempt
-            used = Attempt.objects.filter(user=user, quiz=quiz).count()
+            used = attempts_in_cycle(user, quiz).count()
             if quiz.attempts_allowed and used >= quiz.attempts_allowed:
                 raise QuizUnavailable(
                     f"You have used all {quiz.attempts_allowed} attempts allowed at this quiz."
@@ -152,10 +184,11 @@ def start_attempt(user, quiz):
             if not snapshot:
                 raise QuizUnavailable("This quiz has no questions yet.")
             allowed = time_allowed(user, quiz)
+            last_number = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
             return Attempt.objects.create(
                 user=user,
                 quiz=quiz,
-                number=used + 1,
+                number=last_number + 1,
                 pass_mark=quiz.pass_mark,
                 snapshot=snapshot,
                 deadline=timezone.now() + allowed if allowed else None,

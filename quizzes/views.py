@@ -33,8 +33,13 @@ def page_context(request, attempt, **extra):
 @login_required
 def start_attempt_view(request, quiz_id):
     quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
-    if get_enrolment(request.user, quiz.course) is None:
+    enrolment = get_enrolment(request.user, quiz.course)
+    if enrolment is None:
         messages.info(request, "Enrol in the course to take its quizzes.")
+        return redirect(quiz.course.url)
+    locked_by = item_context(enrolment, quiz)["locked_by"]
+    if locked_by is not None:
+        messages.error(request, f"This quiz unlocks when you complete “{locked_by.title}”.")
         return redirect(quiz.course.url)
     try:
         attempt = services.start_attempt(request.user, quiz)

@@ -6,5 +6,14 @@ register = template.Library()
 @register.simple_tag
 def module_status(progress, module):
     """'2 of 3 complete' for one module of a course outline (no queries)."""
-    done, total = progress.module_progress.get(module.page.pk, (0, 0))
-    return f"{done} of {total} complete."
+    module_progress = progress.module_progress.get(module.page.pk)
+    if module_progress is None:
+        return ""
+    return f"{module_progress.done} of {module_progress.total} required items complete."
+
+
+@register.simple_tag
+def module_lock(progress, module):
+    """The module that must be completed first, if this one is locked."""
+    module_progress = progress.module_progress.get(module.page.pk)
+    return module_progress.locked_by if module_progress and module_progress.locked else None

@@ -9,6 +9,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from courses.factories import catalogue, make_user
 from courses.models import CoursePage
 from lms.models import Organisation, User
+from quizzes.models import QUESTION_TYPES
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +39,48 @@ def group_permission_codenames(group):
 # --- the Trainers group (made by the lms data migration) -----------------------------------------
 
 
-def test_trainers_group_has_admin_access_and_question_bank_permissions():
-    group = Group.objects.get(name="Trainers")
+QUESTION_BANK_MODELS = (
+    "questioncategory",
+    "singlechoicequestion",
+    "multipleresponsequestion",
+    "truefalsequestion",
+    "shortanswerquestion",
+    "numericquestion",
+    "matchingquestion",
+    "orderingquestion",
+    "quizextension",  # extra time for a learner on a quiz
+)
 
-    assert group_permission_codenames(group) == {
-        "wagtailadmin.access_admin",
-        *(
-            f"quizzes.{action}_{model}"
-            for model in ("questioncategory", "singlechoicequestion")
-            for action in ("add", "change", "delete", "view")
-        ),
+
+def test_trainers_group_has_admin_access_and_question_bank_permissions():
+    held = group_permission_codenames(Group.objects.get(name="Trainers"))
+
+    assert "wagtailadmin.access_admin" in held
+    assert {codename for codename in held if codename.startswith("quizzes.")} == {
+        f"quizzes.{action}_{model}"
+        for model in QUESTION_BANK_MODELS
+        for action in ("add", "change", "delete", "view")
     }
+    # Model permissions come only from the admin, the question bank and training (courses) apps.
+    assert {codename.split(".")[0] for codename in held} <= {"wagtailadmin", "quizzes", "courses"}
+
+
+def test_the_trainers_group_covers_every_question_type(trainer):
+    # A new question type needs a data migration granting the Trainers group its permissions.
+    for model in QUESTION_TYPES:
+        for action in ("add", "change", "delete", "view"):
+            assert trainer.has_perm(f"quizzes.{action}_{model._meta.model_name}")
+
+
+@pytest.mark.parametrize("model", QUESTION_TYPES, ids=lambda model: model._meta.model_name)
+def test_trainer_opens_each_question_type(client, trainer, model):
+    client.force_login(trainer)
+
+    listing = client.get(reverse(f"{model._meta.model_name}:index"))
+    add_form = client.get(reverse(f"{model._meta.model_name}:add"))
+
+    assert listing.status_code == 200
+    assert add_form.status_code == 200
 
 
 def test_trainers_edit_pages_from_the_site_root():
@@ -129,6 +161,8 @@ def course_form_data(title="Writing for social media", **overrides):
         "description": rich_text("<p>Plain language, one idea per post.</p>"),
         "audience": CoursePage.Audience.EVERYONE,
         "estimated_minutes": "90",
+        "renewal_months": "0",
+        "cpd_hours": "0",
         "learning_outcomes": streamfield([("outcome", "Write a clear post")]),
         "comments": inline_formset([]),
     }

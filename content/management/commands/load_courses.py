@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             report = CourseLoader(options["dir"]).load_all()
-        except (ContentError, KeyError) as error:
+        except ContentError as error:
             raise CommandError(f"Nothing loaded from the failing course: {error}") from error
         for source in report.kept_edited:
             self.stdout.write(self.style.WARNING(f"Left alone (edited in the admin since loading): {source}"))

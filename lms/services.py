@@ -1,0 +1,91 @@
+"""The learner's home ("My learning") and their records, in a constant number of queries."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from certificates.models import Certificate
+from courses.models import Enrolment, LessonCompletion
+from courses.services import progress_for_enrolments
+
+
+@dataclass
+class CourseRow:
+    enrolment: Enrolment
+    progress: object
+    assignment: object | None
+    can_retake: bool
+
+    @property
+    def due_date(self):
+        return self.assignment.due_date if self.assignment else None
+
+    @property
+    def is_overdue(self):
+        return bool(self.assignment and self.assignment.is_overdue())
+
+
+def learner_dashboard(user):
+    today = timezone.localdate()
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .select_related("course", "assignment", "user")
+        .order_by("completed_at", "-last_activity_at", "-enrolled_at")
+    )
+    progress = progress_for_enrolments(enrolments)
+    certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
+    current = {(c.enrolment_id, c.cycle): c for c in certificates}
+    rows = []
+    for enrolment in enrolments:
+        assignment = getattr(enrolment, "assignment", None)
+        certificate = current.get((enrolment.pk, enrolment.cycle))
+        renewable = bool(
+            enrolment.course.renewal_months
+            and enrolment.completed_at
+            and certificate is not None
+            and can_retake_by_certificate(certificate)
+        )
+        rows.append(CourseRow(enrolment, progress[enrolment.pk], assignment, renewable))
+    # Assigned and overdue first, then by due date, then the rest.
+    rows.sort(key=lambda r: (r.enrolment.completed_at is not None, r.due_date is None, r.due_date or today))
+    return {
+        "rows": rows,
+        "certificates": certificates,
+        "overdue_count": sum(1 for r in rows if r.is_overdue),
+        "recent_activity": recent_activity(user),
+        "today": today,
+    }
+
+
+def can_retake_by_certificate(certificate, now=None):
+    from courses.services import RENEWAL_WINDOW
+
+    return certificate.expires_at is not None and certificate.expires_at - RENEWAL_WINDOW <= (
+        now or timezone.now()
+    )
+
+
+def recent_activity(user, limit=6):
+    """The learner's latest completions, quiz results and certificates, newest first (3 queries)."""
+    from quizzes.models import Attempt
+
+    events = []
+    for completion in (
+        LessonCompletion.objects.filter(enrolment__user=user)
+        .select_related("lesson")
+        .order_by("-completed_at")[:limit]
+    ):
+        events.append((completion.completed_at, f"Completed the lesson “{completion.lesson.title}”"))
+    for attempt in (
+        Attempt.objects.filter(user=user, submitted_at__isnull=False)
+        .select_related("quiz")
+        .order_by("-submitted_at")[:limit]
+    ):
+        verdict = "passed" if attempt.passed else "did not pass"
+        events.append(
+            (attempt.submitted_at, f"Scored {attempt.score:.0f}% on “{attempt.quiz.title}” ({verdict})")
+        )
+    for certificate in Certificate.objects.filter(user=user).order_by("-issued_at")[:limit]:
+        events.append((certificate.issued_at, f"Earned the certificate for “{certificate.course_title}”"))
+    events.sort(key=lambda event: event[0], reverse=True)
+    return events[:limit]

@@ -1,0 +1,61 @@
+import pytest
+from django.core.cache import cache
+
+from courses.factories import catalogue, make_course
+from courses.models import CoursePage, LessonPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def courses():
+    councillors = make_course(title="Councillors online", quiz=False)
+    councillors.audience = CoursePage.Audience.COUNCILLORS
+    councillors.save_revision().publish()
+    servants = make_course(title="Public servants online", quiz=False)
+    servants.audience = CoursePage.Audience.PUBLIC_SERVANTS
+    servants.save_revision().publish()
+    everyone = make_course(title="Everyone online", quiz=False)
+    lesson = LessonPage.objects.descendant_of(everyone).first()
+    lesson.title = "Caretaker periods explained"
+    lesson.save_revision().publish()
+    return councillors, servants, everyone
+
+
+def test_filter_by_audience(client, courses):
+    html = client.get(catalogue().url, {"audience": "councillors"}).content.decode()
+    assert "Councillors online" in html and "Everyone online" in html
+    assert "Public servants online" not in html
+    html = client.get(catalogue().url, {"audience": "public_servants"}).content.decode()
+    assert "Public servants online" in html and "Councillors online" not in html
+
+
+def test_search_finds_courses_and_lessons(client, courses):
+    html = client.get(catalogue().url, {"q": "caretaker"}).content.decode()
+    assert "Caretaker periods explained" in html and "in Everyone online" in html
+    html = client.get(catalogue().url, {"q": "Councillors"}).content.decode()
+    assert "Councillors online" in html
+    assert "No courses match" in client.get(catalogue().url, {"q": "zzzxqy"}).content.decode()
+
+
+def test_public_pages_are_cached_and_refreshed_on_publish(client, courses, django_assert_max_num_queries):
+    url = catalogue().url
+    first = client.get(url)
+    assert "public" in first["Cache-Control"] and "max-age=300" in first["Cache-Control"]
+    with django_assert_max_num_queries(6):  # site and page routing only: the HTML comes from the cache
+        again = client.get(url)
+    assert again.content == first.content
+    make_course(title="Brand new course", quiz=False)
+    assert "Brand new course" in client.get(url).content.decode()
+
+
+def test_logged_in_pages_are_private(client, courses, learner):
+    client.force_login(learner)
+    response = client.get(catalogue().url)
+    assert "private" in response["Cache-Control"]
+    assert learner.full_name in response.content.decode()  # not someone else's cached page
