@@ -132,7 +132,12 @@ class CoursePage(Page):
         ),
         *Page.settings_panels,
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("audience"),
+    ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
 
@@ -403,7 +408,10 @@ class Assignment(models.Model):
     def is_overdue(self, today=None):
         from django.utils import timezone
 
-        return self.enrolment.completed_at is None and self.due_date < (today or timezone.localdate())
+        enrolment = self.enrolment
+        if enrolment.cycle_started_at and self.assigned_at < enrolment.cycle_started_at:
+            return False  # the due date belonged to an earlier run through the course
+        return enrolment.completed_at is None and self.due_date < (today or timezone.localdate())
 
 
 class ReminderLog(models.Model):

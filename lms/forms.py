@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 
 from .models import Organisation, User
 
@@ -78,3 +78,13 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Enter your full name as it should appear on a certificate.")
         return name
+
+
+class LmsPasswordResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches invited learners who have not set a password yet
+    (an unusable password and no login), so an expired invitation can be renewed by the learner."""
+
+    def get_users(self, email):
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            if user.has_usable_password() or user.last_login is None:
+                yield user

@@ -17,3 +17,22 @@ def other_learner(db):
 def course(db):
     """A published course: one Knowledge module with one lesson and a one-question quiz."""
     return make_course()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's database set-up, plus one fix for serialized rollback.
+
+    Playwright's sync API runs an event loop, and Django's connection handler (an asgiref Local)
+    then hands the browser tests a fresh connection wrapper that lacks the snapshot Django took
+    for `serialized_rollback`; the flush that follows would leave every later transactional test
+    without the home page, catalogue and groups. Keeping the snapshot on the wrapper class lets
+    every wrapper see it.
+    """
+    from django.db import connections
+
+    wrapper = connections["default"]
+    contents = getattr(wrapper, "_test_serialized_contents", None)
+    if contents is not None:
+        type(wrapper)._test_serialized_contents = contents
+    yield

@@ -41,6 +41,8 @@ def test_search_finds_courses_and_lessons(client, courses):
     html = client.get(catalogue().url, {"q": "Councillors"}).content.decode()
     assert "Councillors online" in html
     assert "No courses match" in client.get(catalogue().url, {"q": "zzzxqy"}).content.decode()
+    both = client.get(catalogue().url, {"q": "online", "audience": "councillors"}).content.decode()
+    assert "Councillors online" in both and "Public servants online" not in both
 
 
 def test_public_pages_are_cached_and_refreshed_on_publish(client, courses, django_assert_max_num_queries):

@@ -61,8 +61,10 @@ def test_trainers_group_has_admin_access_and_question_bank_permissions():
         for model in QUESTION_BANK_MODELS
         for action in ("add", "change", "delete", "view")
     }
-    # Model permissions come only from the admin, the question bank and training (courses) apps.
-    assert {codename.split(".")[0] for codename in held} <= {"wagtailadmin", "quizzes", "courses"}
+    # Model permissions come only from the admin, the question bank, training (courses) and
+    # certificates (certificates.manage_certificates: revoke, reissue, bulk download) apps.
+    allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates"}
+    assert {codename.split(".")[0] for codename in held} <= allowed_apps
 
 
 def test_the_trainers_group_covers_every_question_type(trainer):

@@ -59,3 +59,17 @@ def test_add_trainer_command_creates_a_trainer_in_the_group():
     user = User.objects.get(email="trainer@example.gov.au")
     assert user.role == User.Role.TRAINER
     assert user.groups.filter(name="Trainers").exists()
+
+
+@pytest.mark.django_db
+def test_invited_learner_without_a_password_can_ask_for_a_reset_link(client, mailoutbox):
+    from django.urls import reverse
+
+    invited = User.objects.create_user(email="invited@example.gov.au", full_name="Ivy Invited")
+    assert not invited.has_usable_password()
+    client.post(reverse("password_reset"), {"email": "INVITED@example.gov.au"})
+    assert len(mailoutbox) == 1 and "/accounts/password-reset/" in mailoutbox[0].body
+    invited.is_active = False
+    invited.save()
+    client.post(reverse("password_reset"), {"email": "invited@example.gov.au"})
+    assert len(mailoutbox) == 1  # inactive accounts get nothing

@@ -1,0 +1,71 @@
+"""Quiz-submit latency for a 20-question quiz (every question type), through the test client.
+
+Called by bench/run.py after Django is set up; prints median and p95.
+"""
+
+import statistics
+import time
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_quiz_submit(runs=30):
+    from django.test import Client
+    from django.urls import reverse
+
+    from courses.factories import make_course, make_user
+    from courses.services import enrol
+    from quizzes import factories
+    from quizzes.models import Attempt, QuizPage, QuizQuestion
+    from quizzes.services import start_attempt
+
+    course = make_course(title="Benchmark quiz course")
+    quiz = QuizPage.objects.descendant_of(course).get()
+    QuizQuestion.objects.filter(quiz=quiz).delete()
+    makers = factories.ALL_TYPE_MAKERS
+    for n in range(20):
+        question = makers[n % len(makers)](category=factories.bank("Benchmark bank"), name=f"Bench question {n}")
+        QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=n)
+
+    samples = []
+    for run in range(runs + 3):
+        learner = make_user(email=f"bench{run}@example.gov.au")
+        enrol(learner, course)
+        attempt = start_attempt(learner, quiz)
+        data = answers_as_post(attempt)
+        client = Client()
+        client.force_login(learner)
+        url = reverse("quizzes:attempt", args=[attempt.pk])
+        start = time.perf_counter()
+        response = client.post(url, data)
+        elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 302, response.status_code
+        if run >= 3:  # warm-up
+            samples.append(elapsed)
+    assert Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).count() == runs + 3
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def answers_as_post(attempt):
+    data = {}
+    for question in attempt.questions:
+        name = f"q{question.pk}"
+        kind = type(question).__name__
+        if kind == "SingleChoiceQuestion":
+            data[name] = question.option_list()[0][0]
+        elif kind == "MultipleResponseQuestion":
+            data[name] = [oid for oid, _ in question.option_list()[:2]]
+        elif kind == "TrueFalseQuestion":
+            data[name] = "true"
+        elif kind == "ShortAnswerQuestion":
+            data[name] = "APSC"
+        elif kind == "NumericQuestion":
+            data[name] = "70"
+        elif kind == "MatchingQuestion":
+            data.update({f"{name}-{pid}": match for pid, _, match in question.prompts()})
+        else:
+            data.update({f"{name}-{iid}": str(n) for n, (iid, _) in enumerate(question.displayed_items(), 1)})
+    return data

@@ -1,0 +1,434 @@
+"""The admin's Training menu, for trainers: assign a course with a due date, enrol learners in bulk
+from a CSV file (upload, preview, confirm), and the overdue report (with a CSV download).
+
+Registered in lms/wagtail_hooks.py under /admin/training/ (URL namespace "training"). Wagtail's
+admin URLs already require `wagtailadmin.access_admin`; these views also need
+`courses.add_assignment` (assign, bulk enrol) or `courses.view_assignment` (overdue report),
+which the Trainers group has (lms/0004) and superusers have implicitly.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import AdminDateInput
+
+from courses.assignments import (
+    MAX_CSV_BYTES,
+    MAX_CSV_ROWS,
+    EnrolmentCsvError,
+    assign_course,
+    import_enrolment_csv,
+    overdue_assignments,
+    overdue_rows,
+    parse_enrolment_csv,
+)
+from courses.models import CoursePage
+
+from .models import Organisation, User
+
+ASSIGN_PERMISSION = "courses.add_assignment"
+REPORT_PERMISSION = "courses.view_assignment"
+OVERDUE_PER_PAGE = 50
+
+
+def can_assign(user):
+    return user.has_perm(ASSIGN_PERMISSION)
+
+
+def can_view_reports(user):
+    return user.has_perm(REPORT_PERMISSION)
+
+
+def require(check, request):
+    if not check(request.user):
+        raise PermissionDenied
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users the `allowed(user)` check lets in."""
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+
+    def is_shown(self, request):
+        return self.allowed(request.user)
+
+
+def long_date(value):
+    return format_date(value, "l j F Y")
+
+
+def plural(count, singular, plural_form=None):
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def admin_context(title, icon, **context):
+    return {
+        "page_title": title,
+        "header_title": title,
+        "header_icon": icon,
+        "breadcrumbs_items": [
+            {"url": reverse("wagtailadmin_home"), "label": "Home"},
+            {"url": "", "label": title},
+        ],
+        **context,
+    }
+
+
+# --- form fields ---------------------------------------------------------------------------------
+
+
+class LearnersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        organisation = f", {user.organisation.name}" if user.organisation_id else ""
+        return f"{user.full_name} <{user.email}>{organisation}"
+
+
+def course_field(required=True):
+    return forms.ModelChoiceField(
+        queryset=CoursePage.objects.live().order_by("title"),
+        required=required,
+        empty_label="Choose a course" if required else "No course (create the accounts only)",
+    )
+
+
+def due_date_field(required=True, help_text=""):
+    return forms.DateField(
+        required=required,
+        widget=AdminDateInput(),
+        help_text=help_text
+        or "Today or later. Learners get a reminder a week before and when it has passed.",
+    )
+
+
+def check_due_date(value):
+    if value is not None and value < timezone.localdate():
+        raise forms.ValidationError(
+            f"The due date cannot be in the past: choose today ({long_date(timezone.localdate())}) "
+            "or a later date."
+        )
+    return value
+
+
+class AssignCourseForm(forms.Form):
+    course = course_field()
+    learners = LearnersField(
+        queryset=User.objects.filter(is_active=True)
+        .select_related("organisation")
+        .order_by("full_name", "email"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="Hold Ctrl (Cmd on a Mac) to choose several; type a name to jump to it.",
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="No organisation",
+        help_text="Assign the course to every active member of this organisation.",
+    )
+    due_date = due_date_field()
+    note = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional, for other trainers (learners do not see it).",
+    )
+
+    def clean_due_date(self):
+        return check_due_date(self.cleaned_data["due_date"])
+
+    def clean(self):
+        cleaned = super().clean()
+        learners = cleaned.get("learners")
+        organisation = cleaned.get("organisation")
+        if "learners" in cleaned and "organisation" in cleaned:
+            if not learners and organisation is None:
+                self.add_error("learners", "Choose at least one learner, or an organisation.")
+            elif organisation is not None and not learners:
+                if not organisation.members.filter(is_active=True).exists():
+                    self.add_error("organisation", f"{organisation} has no active members yet.")
+        return cleaned
+
+    def chosen_users(self):
+        users = {user.pk: user for user in self.cleaned_data["learners"]}
+        organisation = self.cleaned_data["organisation"]
+        if organisation is not None:
+            for user in organisation.members.filter(is_active=True):
+                users.setdefault(user.pk, user)
+        return list(users.values())
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"A .csv file saved as UTF-8, with a header row: email, full name, organisation, role "
+        f"(public servant, councillor or other). At most {MAX_CSV_ROWS:,} learners.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("Choose a .csv file (in Excel: File > Save As > CSV UTF-8).")
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; split it into smaller files."
+            )
+        self.cleaned_data["data"] = upload.read()
+        return upload
+
+
+class ConfirmImportForm(forms.Form):
+    """The validated file travels back in a hidden field and is validated again on confirm."""
+
+    # Browsers send line breaks back as CRLF: allow for one extra character per line.
+    csv_text = forms.CharField(
+        widget=forms.HiddenInput, strip=False, max_length=MAX_CSV_BYTES + MAX_CSV_ROWS + 10
+    )
+    course = course_field(required=False)
+    due_date = due_date_field(required=False, help_text="Needed when you choose a course. Today or later.")
+    note = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional, for other trainers (learners do not see it).",
+    )
+
+    def clean_due_date(self):
+        return check_due_date(self.cleaned_data["due_date"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("course") and not cleaned.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", "Choose a due date for the course.")
+        if cleaned.get("due_date") and "course" in cleaned and not cleaned.get("course"):
+            self.add_error("course", "Choose the course this due date is for, or clear the due date.")
+        return cleaned
+
+
+class OverdueFilterForm(forms.Form):
+    course = forms.ModelChoiceField(
+        queryset=CoursePage.objects.order_by("title"), required=False, empty_label="All courses"
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"), required=False, empty_label="All organisations"
+    )
+
+
+# --- assign a course -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def assign_view(request):
+    require(can_assign, request)
+    form = AssignCourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        course = form.cleaned_data["course"]
+        due_date = form.cleaned_data["due_date"]
+        assignments = assign_course(
+            course, form.chosen_users(), due_date, request.user, form.cleaned_data["note"]
+        )
+        created = sum(1 for a in assignments if a.created)
+        updated = len(assignments) - created
+        completed = sum(1 for a in assignments if a.enrolment.completed_at is not None)
+        details = [f"{created} new"]
+        if updated:
+            details.append(f"{updated} updated")
+        if completed:
+            details.append(f"{completed} already completed it")
+        messages.success(
+            request,
+            f"Assigned “{course.title}” to {plural(len(assignments), 'learner')}, due "
+            f"{long_date(due_date)} ({', '.join(details)}).",
+        )
+        return redirect("training:assign")
+    return TemplateResponse(
+        request, "lms/admin/assign_course.html", admin_context("Assign a course", "calendar", form=form)
+    )
+
+
+# --- bulk enrolment from CSV ---------------------------------------------------------------------
+
+
+def preview_response(request, rows, errors, confirm_form=None, upload_form=None):
+    new_organisations = sorted(
+        {
+            row.organisation_name.lower(): row.organisation_name for row in rows if row.is_new_organisation
+        }.values()
+    )
+    context = admin_context(
+        "Bulk enrol: check and confirm",
+        "upload",
+        rows=rows,
+        csv_errors=errors,
+        new_count=sum(1 for row in rows if row.is_new_user),
+        existing_count=sum(1 for row in rows if not row.is_new_user),
+        invite_count=sum(1 for row in rows if row.will_be_invited),
+        new_organisations=new_organisations,
+        confirm_form=confirm_form,
+        upload_form=upload_form or CsvUploadForm(),
+    )
+    return TemplateResponse(request, "lms/admin/bulk_enrol_preview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_enrol_view(request):
+    """Upload (GET shows the form; POST shows the preview of the file)."""
+    require(can_assign, request)
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        rows, errors = parse_enrolment_csv(form.cleaned_data["data"])
+        confirm_form = None
+        if not errors:
+            text = form.cleaned_data["data"].decode("utf-8-sig")
+            confirm_form = ConfirmImportForm(initial={"csv_text": text})
+        return preview_response(request, rows, errors, confirm_form=confirm_form)
+    context = admin_context(
+        "Bulk enrol from CSV", "upload", form=form, max_rows=MAX_CSV_ROWS, csv_errors=None
+    )
+    return TemplateResponse(request, "lms/admin/bulk_enrol_upload.html", context)
+
+
+@require_POST
+def bulk_enrol_confirm_view(request):
+    require(can_assign, request)
+    form = ConfirmImportForm(request.POST)
+    if not form.is_valid():
+        if "csv_text" in form.errors:  # tampered with or lost: start again
+            messages.error(request, "The file could not be carried over to this step. Upload it again.")
+            return redirect("training:bulk_enrol")
+        rows, errors = parse_enrolment_csv(form.cleaned_data["csv_text"])
+        return preview_response(request, rows, errors, confirm_form=None if errors else form)
+    data = form.cleaned_data
+    try:
+        result = import_enrolment_csv(
+            data["csv_text"],
+            course=data["course"],
+            due_date=data["due_date"],
+            assigned_by=request.user,
+            note=data["note"],
+        )
+    except EnrolmentCsvError as error:  # the data changed since the preview
+        rows, _ = parse_enrolment_csv(data["csv_text"])
+        return preview_response(request, rows, error.errors)
+    except IntegrityError:  # someone created one of these accounts or organisations meanwhile
+        messages.error(
+            request, "Someone changed the same accounts meanwhile; nothing was imported. Try again."
+        )
+        rows, errors = parse_enrolment_csv(data["csv_text"])
+        return preview_response(request, rows, errors, confirm_form=None if errors else form)
+    summary = (
+        f"Imported {plural(len(result.created) + len(result.existing), 'learner')}: "
+        f"{plural(len(result.created), 'new account')}, {len(result.existing)} existing"
+    )
+    if result.organisations_created:
+        summary += f", {plural(len(result.organisations_created), 'new organisation')}"
+    summary += f". {plural(len(result.invited), 'invitation')} to set a password will be emailed."
+    if data["course"]:
+        summary += f" Assigned “{data['course'].title}”, due {long_date(data['due_date'])}."
+    messages.success(request, summary)
+    return redirect("training:bulk_enrol")
+
+
+# --- overdue report ------------------------------------------------------------------------------
+
+
+def filtered_overdue(request):
+    form = OverdueFilterForm(request.GET or None)
+    course = organisation = None
+    if form.is_valid():
+        course = form.cleaned_data["course"]
+        organisation = form.cleaned_data["organisation"]
+    return form, overdue_assignments(course=course, organisation=organisation)
+
+
+@require_http_methods(["GET"])
+def overdue_view(request):
+    require(can_view_reports, request)
+    form, assignments = filtered_overdue(request)
+    paginator = Paginator(assignments, OVERDUE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    context = admin_context(
+        "Overdue training",
+        "warning",
+        filter_form=form,
+        page_obj=page,
+        rows=overdue_rows(page.object_list),
+        total=paginator.count,
+        querystring=query.urlencode(),
+        csv_url=reverse("training:overdue_csv") + (f"?{query.urlencode()}" if query else ""),
+    )
+    return TemplateResponse(request, "lms/admin/overdue.html", context)
+
+
+CSV_HEADER = [
+    "Learner",
+    "Email",
+    "Organisation",
+    "Course",
+    "Due date",
+    "Days overdue",
+    "Progress (%)",
+    "Assigned by",
+]
+
+
+def csv_text_cell(value):
+    """Text a spreadsheet shows as text, never runs as a formula."""
+    value = str(value or "")
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_http_methods(["GET"])
+def overdue_csv_view(request):
+    require(can_view_reports, request)
+    _, assignments = filtered_overdue(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"overdue-training-{timezone.localdate():%Y-%m-%d}.csv"
+    )
+    response.write("\ufeff")  # so Excel reads UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    paginator = Paginator(assignments, 500)
+    for number in paginator.page_range:
+        for row in overdue_rows(paginator.page(number).object_list):
+            learner = row.learner
+            writer.writerow(
+                [
+                    csv_text_cell(learner.full_name),
+                    csv_text_cell(learner.email),
+                    csv_text_cell(learner.organisation.name if learner.organisation_id else ""),
+                    csv_text_cell(row.course.title),
+                    row.due_date.isoformat(),
+                    row.days_overdue,
+                    row.percent,
+                    csv_text_cell(row.assignment.assigned_by or ""),
+                ]
+            )
+    return response
+
+
+urlpatterns = [
+    path("assign/", assign_view, name="assign"),
+    path("bulk-enrol/", bulk_enrol_view, name="bulk_enrol"),
+    path("bulk-enrol/confirm/", bulk_enrol_confirm_view, name="bulk_enrol_confirm"),
+    path("overdue/", overdue_view, name="overdue"),
+    path("overdue.csv", overdue_csv_view, name="overdue_csv"),
+]
