@@ -30,7 +30,9 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     feedback = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, help_text="The learner sees this on the lesson."
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="The learner sees this on the lesson.",
     )
 
     def clean(self):
@@ -59,7 +61,8 @@ def index(request):
 
 def review(request, submission_id):
     submission = get_object_or_404(
-        TaskSubmission.objects.select_related("lesson", "enrolment__user", "enrolment__course"), pk=submission_id
+        TaskSubmission.objects.select_related("lesson", "enrolment__user", "enrolment__course"),
+        pk=submission_id,
     )
     if not submission.lesson.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
@@ -68,7 +71,9 @@ def review(request, submission_id):
         approve = form.cleaned_data["decision"] == "approve"
         services.review_task(submission, request.user, approve, form.cleaned_data["feedback"].strip())
         learner = submission.enrolment.user.full_name
-        messages.success(request, f"Approved {learner}'s work." if approve else f"Asked {learner} for changes.")
+        messages.success(
+            request, f"Approved {learner}'s work." if approve else f"Asked {learner} for changes."
+        )
         return redirect("practice_tasks:index")
     return TemplateResponse(
         request,

@@ -19,4 +19,6 @@ class ReviewerMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_practice_task_menu_item():
-    return ReviewerMenuItem("Practice tasks", reverse("practice_tasks:index"), icon_name="tick-inverse", order=250)
+    return ReviewerMenuItem(
+        "Practice tasks", reverse("practice_tasks:index"), icon_name="tick-inverse", order=250
+    )

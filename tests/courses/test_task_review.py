@@ -15,7 +15,9 @@ def submission(learner):
     lesson = LessonPage.objects.descendant_of(course).get()
     lesson.requires_approval = True
     lesson.save_revision().publish()
-    return submit_task(enrol(learner, course), lesson, "<p>My plan: <script>x()</script>two posts a week.</p>")
+    return submit_task(
+        enrol(learner, course), lesson, "<p>My plan: <script>x()</script>two posts a week.</p>"
+    )
 
 
 @pytest.fixture
@@ -47,7 +49,10 @@ def test_asking_for_changes_needs_feedback(client, trainer, submission):
     assert submission.status == TaskSubmission.Status.PENDING
     client.post(url, {"decision": "changes", "feedback": "Add a measure."})
     submission.refresh_from_db()
-    assert submission.status == TaskSubmission.Status.CHANGES and submission.reviewer_feedback == "Add a measure."
+    assert (
+        submission.status == TaskSubmission.Status.CHANGES
+        and submission.reviewer_feedback == "Add a measure."
+    )
 
 
 def test_learners_cannot_review(client, other_learner, submission):
