@@ -1,8 +1,10 @@
 """Shared caching of public pages: what anonymous visitors see is the same for all of them.
 
-Rendered HTML of the home page, catalogue and course pages is cached (in the configured cache:
-Redis or the database, so every app server shares it) for anonymous GET requests, keyed by the
-page, the query string and a content version that every publish or unpublish bumps.
+Pages opt in through `serve_public` (home, catalogue, course pages). Their rendered HTML is kept
+in the configured cache (Redis or the database, so every app server shares it) for anonymous GET
+requests, keyed by the host, path, query string and a content version that every publish or
+unpublish bumps. `PublicPageCacheMiddleware` answers repeat requests from that cache before URL
+routing, so a cached page costs no database query at all.
 """
 
 from django.core.cache import cache
@@ -37,26 +39,41 @@ def cacheable(request):
     return "messages" not in request.COOKIES and not has_session_messages
 
 
-def serve_public(page, request, serve):
-    """Serve `page` from the shared cache for anonymous visitors; otherwise call `serve`."""
-    if not cacheable(request):
-        response = serve(request)
-        if request.user.is_authenticated:
-            patch_cache_control(response, private=True)
-        return response
-    key = f"page:{page.pk}:{content_version()}:{request.GET.urlencode()}"
-    html = cache.get(key)
-    if html is None:
-        response = serve(request)
-        if hasattr(response, "render"):
-            response.render()
-        if response.status_code != 200:
-            return response
-        html = response.content.decode()
-        cache.set(key, html, TIMEOUT)
-        response = HttpResponse(html)
-    else:
-        response = HttpResponse(html)
+def cache_key(request, version):
+    return f"public-page:{version}:{request.get_host()}:{request.get_full_path()}"
+
+
+def public_headers(response):
     patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def serve_public(page, request, serve):
+    """Serve `page`, marking the response as shareable when the visitor is anonymous."""
+    response = serve(request)
+    if not cacheable(request):
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response
+    response.cache_publicly = True
+    return public_headers(response)
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable(request):
+            return self.get_response(request)
+        key = cache_key(request, content_version())
+        html = cache.get(key)
+        if html is not None:
+            return public_headers(HttpResponse(html))
+        response = self.get_response(request)
+        if getattr(response, "cache_publicly", False) and response.status_code == 200:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(key, response.content.decode(), TIMEOUT)
+        return response
