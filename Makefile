@@ -48,6 +48,9 @@ lint: $(VENV)/.installed
 clean:
 	rm -rf var/test.sqlite3 .pytest_cache
 
-## bench: speed and memory figures (certificate render, page latency and queries, peak memory)
-bench: system-packages $(VENV)/.installed
+## bench: speed and memory figures (certificate render, quiz submit, page latency and queries,
+## peak memory), then requests per second on the public pages under gunicorn
+bench: $(VENV)/.installed
+	@scripts/install-system-packages.sh --bench
 	$(BIN)/python bench/run.py
+	bash bench/throughput.sh

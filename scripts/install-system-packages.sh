@@ -2,11 +2,14 @@
 # Installs the Debian packages the platform needs, only those missing.
 #   runtime: WeasyPrint's libraries (libharfbuzz-subset0 makes PDFs ~6x faster) and certificate fonts
 #   tests (with --test): Chromium for browser tests, zbar (QR decoding), poppler (PDF to image)
+#   benchmark (with --bench): wrk (HTTP load on loopback), redis-cli
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium zbar-tools poppler-utils)
+elif [[ "${1:-}" == "--bench" ]]; then
+  packages+=(wrk redis-tools curl)
 fi
 
 missing=()
