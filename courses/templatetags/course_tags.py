@@ -4,6 +4,12 @@ register = template.Library()
 
 
 @register.simple_tag
+def module_progress(progress, module):
+    """The ModuleProgress of one module of a course outline (no queries)."""
+    return progress.module_progress.get(module.page.pk)
+
+
+@register.simple_tag
 def module_status(progress, module):
     """'2 of 3 complete' for one module of a course outline (no queries)."""
     module_progress = progress.module_progress.get(module.page.pk)

@@ -61,3 +61,28 @@ def test_logged_in_pages_are_private(client, courses, learner):
     response = client.get(catalogue().url)
     assert "private" in response["Cache-Control"]
     assert learner.full_name in response.content.decode()  # not someone else's cached page
+
+
+def test_catalogue_queries_do_not_grow_for_a_signed_in_learner(client, learner, django_assert_max_num_queries):
+    from courses.services import enrol
+
+    client.force_login(learner)
+    enrol(learner, make_course(title="First", quiz=False))
+    with django_assert_max_num_queries(50) as few:
+        client.get(catalogue().url)
+    for n in range(5):
+        enrol(learner, make_course(title=f"Extra {n}", kinds=("knowledge", "skill"), lessons_per_module=3))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(catalogue().url).content.decode()
+    assert "Extra 4" in html
+
+
+def test_course_page_shows_a_progress_bar_per_module(client, learner):
+    from courses.services import enrol
+
+    course = make_course(title="Bars", kinds=("knowledge", "skill"), lessons_per_module=2, quiz=False)
+    enrol(learner, course)
+    client.force_login(learner)
+    html = client.get(course.url).content.decode()
+    assert html.count('role="progressbar"') == 3  # the course and each module
+    assert "Knowledge module: 0 of 2 required items complete (0%)" in html
