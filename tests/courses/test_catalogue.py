@@ -63,7 +63,9 @@ def test_logged_in_pages_are_private(client, courses, learner):
     assert learner.full_name in response.content.decode()  # not someone else's cached page
 
 
-def test_catalogue_queries_do_not_grow_for_a_signed_in_learner(client, learner, django_assert_max_num_queries):
+def test_catalogue_queries_do_not_grow_for_a_signed_in_learner(
+    client, learner, django_assert_max_num_queries
+):
     from courses.services import enrol
 
     client.force_login(learner)
