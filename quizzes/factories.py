@@ -23,8 +23,8 @@ def make_quiz(module, title=None, questions=None, pass_mark=80, **settings):
     from courses.factories import add_child
 
     quiz = QuizPage(title=title or f"{module.title} quiz", pass_mark=pass_mark, **settings)
-    for question in questions or [make_single_choice(name=f"{module.title} question")]:
-        quiz.quiz_questions.add(QuizQuestion(question=question))
+    for position, question in enumerate(questions or [make_single_choice(name=f"{module.title} question")]):
+        quiz.quiz_questions.add(QuizQuestion(question=question, sort_order=position))
     return add_child(module, quiz)
 
 

@@ -135,7 +135,12 @@ class QuizPage(CourseItemMixin, Page):
 
     def questions(self):
         """The quiz's chosen questions in order, as their real subtypes (one query per subtype)."""
-        ids = list(self.quiz_questions.order_by("sort_order").values_list("question_id", flat=True))
+        # NULL sort orders sort first on SQLite and last on PostgreSQL: put them last everywhere.
+        ids = list(
+            self.quiz_questions.order_by(models.F("sort_order").asc(nulls_last=True), "pk").values_list(
+                "question_id", flat=True
+            )
+        )
         by_id = Question.objects.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
