@@ -33,6 +33,9 @@ setup: system-packages $(VENV)/.installed
 ## run: install what is missing, migrate, load the demo course, serve on http://127.0.0.1:8000
 run: setup
 	@echo "GovSocial Academy on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@# The certificate PDF worker runs beside the server and stops with it.
+	$(BIN)/python manage.py db_worker --backend certificates & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
@@ -53,4 +56,5 @@ clean:
 bench: $(VENV)/.installed
 	@scripts/install-system-packages.sh --bench
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/quiz_bench.py
 	bash bench/throughput.sh
