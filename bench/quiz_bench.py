@@ -32,7 +32,9 @@ def bench_quiz_submit(runs=30):
     QuizQuestion.objects.filter(quiz=quiz).delete()
     makers = factories.ALL_TYPE_MAKERS
     for n in range(20):
-        question = makers[n % len(makers)](category=factories.bank("Benchmark bank"), name=f"Bench question {n}")
+        question = makers[n % len(makers)](
+            category=factories.bank("Benchmark bank"), name=f"Bench question {n}"
+        )
         QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=n)
 
     samples = []
