@@ -1,9 +1,13 @@
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.db import models
+from django.core.validators import RegexValidator
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 
 def private_storage():
@@ -15,8 +19,157 @@ def new_certificate_code():
     return secrets.token_urlsafe(24)
 
 
+# --- Templates: the wording and look of a certificate ---------------------------------------------
+
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb, for example #00305a.")
+
+# {name} and {course} stand on lines of their own (printed large); the others may sit in a sentence.
+PLACEHOLDERS = {
+    "name": "the learner's name",
+    "course": "the course title",
+    "date": "the date of issue",
+    "cpd_hours": "the CPD hours (empty when the course has none)",
+}
+BLOCK_PLACEHOLDERS = ("name", "course")
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+class CertificateTemplate(models.Model):
+    """The wording, signatory and colours printed on certificates of one kind."""
+
+    class Kind(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        COUNCILLOR = "councillor", "Councillor (for elected members)"
+
+    name = models.CharField(max_length=100, help_text="For trainers; not printed.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STANDARD)
+    heading = models.CharField(
+        max_length=120, default="Certificate of completion", help_text="The large heading."
+    )
+    body = models.TextField(
+        default="This certifies that\n{name}\nhas completed the course\n{course}",
+        help_text="The wording under the heading. Placeholders: {name} and {course} (each required, "
+        "printed large), {date} and {cpd_hours}. Each line is a paragraph.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Printed at the top. PNG or SVG with a transparent background works best.",
+    )
+    logo_alt = models.CharField(
+        "logo description",
+        max_length=200,
+        blank=True,
+        help_text="What the logo says, for screen readers (for example the agency).",
+    )
+    signatory_name = models.CharField(max_length=150, blank=True)
+    signatory_title = models.CharField(
+        max_length=150, blank=True, help_text="For example Director, Training."
+    )
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An image of the signature, printed above the signatory's name.",
+    )
+    primary_colour = models.CharField(
+        max_length=7, default="#00305a", validators=[colour_validator], help_text="Frame and headings."
+    )
+    accent_colour = models.CharField(
+        max_length=7, default="#a8812a", validators=[colour_validator], help_text="Rules and inner frame."
+    )
+    is_default = models.BooleanField(
+        "default for its kind",
+        default=False,
+        help_text="Use this template for new certificates of its kind (one per kind).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(is_default=True), name="one_default_template_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()}{', default' if self.is_default else ''})"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if self.is_default:
+                # One default per kind: this one replaces the previous default.
+                CertificateTemplate.objects.filter(kind=self.kind, is_default=True).exclude(
+                    pk=self.pk
+                ).update(is_default=False)
+            super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        found = PLACEHOLDER_RE.findall(self.body or "")
+        unknown = sorted({p for p in found if p not in PLACEHOLDERS})
+        if unknown:
+            allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+            raise ValidationError(
+                {"body": f"Unknown placeholder {', '.join('{' + u + '}' for u in unknown)}. Use {allowed}."}
+            )
+        for placeholder in BLOCK_PLACEHOLDERS:
+            count = found.count(placeholder)
+            if count != 1:
+                raise ValidationError({"body": f"Use {{{placeholder}}} exactly once (found {count})."})
+
+    @classmethod
+    def default_for(cls, kind):
+        """The default template of a kind, the newest of its kind, or an unsaved built-in one."""
+        template = cls.objects.filter(kind=kind).order_by("-is_default", "-updated_at").first()
+        return template or cls.builtin(kind)
+
+    @classmethod
+    def builtin(cls, kind):
+        """The house design for a kind (what the data migration creates), unsaved."""
+        template = cls(name=f"{cls.Kind(kind).label} (built in)", kind=kind, is_default=True)
+        if kind == cls.Kind.COUNCILLOR:
+            template.heading = COUNCILLOR_HEADING
+            template.body = COUNCILLOR_BODY
+        return template
+
+    def body_parts(self, values):
+        """The body as paragraphs: [(kind, text)], kind "name", "course" or "text" (placeholders filled)."""
+        parts = []
+        for line in (self.body or "").splitlines():
+            for piece in re.split(r"(\{name\}|\{course\})", line):
+                if piece in ("{name}", "{course}"):
+                    parts.append((piece[1:-1], values[piece[1:-1]]))
+                    continue
+                text = PLACEHOLDER_RE.sub(lambda m: str(values.get(m.group(1), m.group(0))), piece)
+                text = " ".join(text.split())
+                if text:
+                    parts.append(("text", text))
+        return parts
+
+
+COUNCILLOR_HEADING = "Councillor certificate of completion"
+COUNCILLOR_BODY = (
+    "This certifies that\n{name}\nan elected member of local government, has completed the course\n{course}"
+)
+
+
+# --- Certificates -----------------------------------------------------------------------------------
+
+
 class Certificate(models.Model):
     """Proof that a learner completed a course. Name and title are copied at issue."""
+
+    class RenderStatus(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
 
     enrolment = models.ForeignKey(
         "courses.Enrolment", null=True, on_delete=models.SET_NULL, related_name="certificates"
@@ -34,21 +187,87 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     cycle = models.PositiveSmallIntegerField(default=1, help_text="Which completion of the course this is.")
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Set when the course needs renewal.")
+    cpd_hours = models.DecimalField(
+        max_digits=5, decimal_places=1, default=0, help_text="CPD hours of the course when issued (0 = none)."
+    )
+    template = models.ForeignKey(
+        CertificateTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+        help_text="The design it was issued with (the default of its kind when empty).",
+    )
     pdf = models.FileField(storage=private_storage, upload_to="certificates/%Y/%m/", blank=True)
+
+    # Rendering happens in a background task (certificates.tasks). Each request to render bumps
+    # render_generation; a render stores its PDF only if its generation is still the current one.
+    render_status = models.CharField(
+        max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING, db_index=True
+    )
+    render_generation = models.PositiveIntegerField(default=0)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.CharField(max_length=300, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the PDF was emailed to the learner."
+    )
+
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "cycle"], name="one_certificate_per_enrolment_cycle")
         ]
+        permissions = [
+            ("manage_certificates", "Can revoke, reissue and download issued certificates in bulk"),
+        ]
 
     def __str__(self):
         return f"{self.course_title} — {self.learner_name}"
 
     def is_expired(self, now=None):
-        from django.utils import timezone
-
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_ready(self):
+        return self.render_status == self.RenderStatus.READY and bool(self.pdf)
+
+    @property
+    def has_cpd_hours(self):
+        return self.cpd_hours is not None and self.cpd_hours > 0
+
+    @property
+    def cpd_hours_display(self):
+        """2.5 → "2.5", 3.0 → "3"."""
+        if not self.has_cpd_hours:
+            return ""
+        return f"{self.cpd_hours.normalize():f}"
+
+    def status(self, now=None):
+        """ "valid", "revoked" or "expired" (revocation wins)."""
+        if self.is_revoked:
+            return "revoked"
+        if self.is_expired(now):
+            return "expired"
+        return "valid"
+
+    def get_template(self):
+        kind = (
+            CertificateTemplate.Kind.COUNCILLOR if self.is_councillor else CertificateTemplate.Kind.STANDARD
+        )
+        if self.template_id:
+            return self.template
+        return CertificateTemplate.default_for(kind)
 
     def get_verify_path(self):
         return reverse("certificates:verify", kwargs={"code": self.code})
@@ -56,5 +275,36 @@ class Certificate(models.Model):
     def get_verify_url(self):
         return settings.SITE_BASE_URL + self.get_verify_path()
 
+    def get_verify_json_path(self):
+        return reverse("certificates:verify_json", kwargs={"code": self.code})
+
+    def get_credential_path(self):
+        return reverse("certificates:credential", kwargs={"code": self.code})
+
+    def get_credential_url(self):
+        return settings.SITE_BASE_URL + self.get_credential_path()
+
     def get_download_path(self):
         return reverse("certificates:download", kwargs={"code": self.code})
+
+
+class CertificateRevision(models.Model):
+    """What a certificate said before a trainer reissued it (for example after a name correction)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="revisions")
+    old_learner_name = models.CharField(max_length=150)
+    new_learner_name = models.CharField(max_length=150)
+    old_pdf_name = models.CharField(
+        max_length=255, blank=True, help_text="The replaced PDF, kept in private storage for the record."
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    reissued_at = models.DateTimeField(default=timezone.now)
+    reissued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reissued_at"]
+
+    def __str__(self):
+        return f"{self.certificate.code}: {self.old_learner_name} → {self.new_learner_name}"

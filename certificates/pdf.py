@@ -1,6 +1,8 @@
 """Certificate PDFs: WeasyPrint over a Django template, reading only local files.
 
-`render_certificate_pdf(certificate)` returns the PDF bytes; the service stores them.
+`render_certificate_pdf(certificate)` returns the PDF bytes in this process (tests, previews, the
+benchmark); `render_certificate_pdf_bounded(certificate)` lays it out in a forked child process
+that is killed past a time bound (the background task uses it). The service stores the bytes.
 
 Everything the template links to goes through `LocalFilesURLFetcher`, which serves static
 files (STATIC_ROOT, then the staticfiles finders), files under MEDIA_ROOT and `data:` URIs,
@@ -10,6 +12,8 @@ renderer read a local file or call out to the network.
 """
 
 import mimetypes
+import multiprocessing
+import re
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,16 +30,24 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 TEMPLATE_NAME = "certificates/certificate_pdf.html"
 DATE_FORMAT = "j F Y"  # 21 November 2026
+# Tagged PDF for assistive technology (PDF/UA-1: structure tree, /MarkInfo, title shown, language).
+PDF_VARIANT = "pdf/ua-1"
+COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 # Relative URLs in the template (such as {% static %} output, "/static/...") resolve against
 # this base to file:///static/..., which the fetcher maps to static files, never to /static.
 BASE_URL = "file:///"
 
 __all__ = [
     "LocalFilesURLFetcher",
+    "RenderError",
+    "RenderTimeout",
     "URLNotAllowed",
     "certificate_context",
+    "certificate_html",
     "format_issue_date",
+    "html_to_pdf",
     "render_certificate_pdf",
+    "render_certificate_pdf_bounded",
 ]
 
 
@@ -141,10 +153,14 @@ def _font_config():
     return _fonts.config
 
 
-def format_issue_date(certificate):
-    """The issue date as printed (Australian style: 21 November 2026), in the site's time zone."""
+def format_date_au(moment):
+    """A date as printed (Australian style: 21 November 2026), in the site's time zone."""
     with translation.override("en-au"):
-        return format_date(timezone.localtime(certificate.issued_at), DATE_FORMAT)
+        return format_date(timezone.localtime(moment), DATE_FORMAT)
+
+
+def format_issue_date(certificate):
+    return format_date_au(certificate.issued_at)
 
 
 def _qr_svg(url):
@@ -169,11 +185,48 @@ def _name_size(text, long_at, very_long_at):
     return ""
 
 
-def certificate_context(certificate):
+def _image(image, alt):
+    """{"url", "alt"} for a Wagtail image in local media storage, or None. The URL is read by the
+    fetcher, which serves MEDIA_ROOT only: an image stored elsewhere is left out, never fetched."""
+    if image is None:
+        return None
+    try:
+        url = image.file.url
+    except (ValueError, NotImplementedError):
+        return None
+    return {"url": url, "alt": alt or image.title}
+
+
+def _colour(value, default):
+    """A #rrggbb colour for the style sheet; anything else falls back to the house colour."""
+    return value if isinstance(value, str) and COLOUR_RE.fullmatch(value) else default
+
+
+def certificate_context(certificate, template=None):
+    template = template or certificate.get_template()
     verify_url = certificate.get_verify_url()
+    issue_date = format_issue_date(certificate)
+    values = {
+        "name": certificate.learner_name,
+        "course": certificate.course_title,
+        "date": issue_date,
+        "cpd_hours": certificate.cpd_hours_display,
+    }
     return {
         "certificate": certificate,
-        "issue_date": format_issue_date(certificate),
+        "template": template,
+        "heading": template.heading,
+        "primary_colour": _colour(template.primary_colour, "#00305a"),
+        "accent_colour": _colour(template.accent_colour, "#a8812a"),
+        "body_parts": template.body_parts(values),
+        "logo": _image(template.logo, template.logo_alt),
+        "signature": _image(
+            template.signature,
+            f"Signature of {template.signatory_name}" if template.signatory_name else "Signature",
+        ),
+        "issue_date": issue_date,
+        "expiry_date": format_date_au(certificate.expires_at) if certificate.expires_at else "",
+        "cpd_hours": certificate.cpd_hours_display,
         "issued_iso": certificate.issued_at.isoformat(timespec="seconds"),
         "verify_url": verify_url,
         "qr_svg": _qr_svg(verify_url),
@@ -183,9 +236,76 @@ def certificate_context(certificate):
     }
 
 
-def render_certificate_pdf(certificate) -> bytes:
-    """Render the certificate as an A4 landscape PDF with embedded, subset fonts."""
+def certificate_html(certificate, template=None):
+    """The certificate as HTML (reads the database: call it in the process that has the data)."""
     with translation.override("en-au"):
-        html = render_to_string(TEMPLATE_NAME, certificate_context(certificate))
+        return render_to_string(TEMPLATE_NAME, certificate_context(certificate, template))
+
+
+def html_to_pdf(html) -> bytes:
+    """Lay out the HTML as a tagged PDF/UA-1 document with embedded, subset fonts."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFilesURLFetcher())
-    return document.write_pdf(font_config=_font_config(), pdf_tags=True)
+    return document.write_pdf(font_config=_font_config(), pdf_variant=PDF_VARIANT)
+
+
+def render_certificate_pdf(certificate, template=None) -> bytes:
+    """Render the certificate as an A4 landscape PDF/UA-1 document, in this process."""
+    return html_to_pdf(certificate_html(certificate, template))
+
+
+# --- Rendering with a time bound -------------------------------------------------------------------
+
+
+class RenderError(Exception):
+    """Rendering failed (an exception in the renderer, or it crashed)."""
+
+
+class RenderTimeout(RenderError):
+    """Rendering ran past its time bound and was stopped."""
+
+
+def _render_in_child(connection, html):
+    # Runs in the forked child: no database access here, only WeasyPrint and the local fetcher.
+    try:
+        connection.send(("ok", html_to_pdf(html)))
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which decides
+        connection.send(("error", f"{type(error).__name__}: {error}"[:300]))
+    finally:
+        connection.close()
+
+
+def render_certificate_pdf_bounded(certificate, timeout=None, template=None) -> bytes:
+    """Render in a child process that is killed after `timeout` seconds (RenderTimeout).
+
+    The HTML is built here (it needs the database); the child only lays it out. The child is
+    forked, so it starts warm (fonts and WeasyPrint already loaded) and touches no connection.
+    Complete PDF bytes come back, or an exception: never part of a file.
+    """
+    timeout = settings.CERTIFICATE_RENDER_TIMEOUT if timeout is None else timeout
+    html = certificate_html(certificate, template)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_render_in_child, args=(sender, html), daemon=True)
+    child.start()
+    sender.close()
+    finished = False
+    try:
+        if not receiver.poll(timeout):
+            raise RenderTimeout(f"Rendering took longer than {timeout:g} s and was stopped.")
+        try:
+            outcome, payload = receiver.recv()
+        except EOFError as error:
+            raise RenderError(f"The renderer stopped unexpectedly (exit code {child.exitcode}).") from error
+        finished = True
+    finally:
+        receiver.close()
+        if finished:
+            child.join(5)  # it has sent its answer and is exiting
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if outcome != "ok":
+        raise RenderError(payload)
+    if not payload.startswith(b"%PDF-"):
+        raise RenderError("The renderer returned something other than a PDF.")
+    return payload

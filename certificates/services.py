@@ -1,12 +1,32 @@
-"""Issuing certificates and storing their PDFs."""
+"""Issuing certificates, rendering and storing their PDFs, and what trainers do with them.
+
+The PDF is rendered off the request path: `issue_certificate` enqueues `render_certificate_task`
+(after the transaction commits), which calls `run_render` once per attempt. Each attempt renders in
+a child process with a time bound; the bytes are written to storage under a new name only when they
+are complete, then the row is switched to that file. A failed attempt writes nothing and is retried
+up to CERTIFICATE_RENDER_MAX_ATTEMPTS times, then the certificate is marked failed.
+"""
 
 import calendar
+import logging
+import zipfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
+from django_tasks.backends.immediate import ImmediateBackend
 
-from .models import Certificate
+from .models import Certificate, CertificateRevision, CertificateTemplate
+
+logger = logging.getLogger(__name__)
+
+RETRY_DELAY = timedelta(seconds=15)  # times the attempt number, when the backend can defer
 
 
 def add_months(moment, months):
@@ -17,10 +37,20 @@ def add_months(moment, months):
     return moment.replace(year=year, month=month, day=day)
 
 
-def issue_certificate(enrolment):
-    """Issue the certificate for the enrolment's current cycle exactly once.
+def download_filename(certificate):
+    """An ASCII file name for the PDF: certificate-social-media-basics.pdf."""
+    slug = slugify(certificate.course_title)[:60].strip("-") or "course"
+    return f"certificate-{slug}.pdf"
 
-    Returns (certificate, created).
+
+# --- Issuing ------------------------------------------------------------------------------------------
+
+
+def issue_certificate(enrolment):
+    """Issue the certificate for the enrolment's current cycle exactly once, and queue its PDF.
+
+    Returns (certificate, created). The PDF is rendered by a background task; until it is stored
+    the certificate's render_status is "pending".
     """
     existing = Certificate.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).first()
     if existing:
@@ -28,6 +58,8 @@ def issue_certificate(enrolment):
     user = enrolment.user
     course = enrolment.course
     now = timezone.now()
+    kind = CertificateTemplate.Kind.COUNCILLOR if user.is_councillor else CertificateTemplate.Kind.STANDARD
+    template = CertificateTemplate.objects.filter(kind=kind, is_default=True).first()
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(
@@ -39,18 +71,287 @@ def issue_certificate(enrolment):
                 course_title=course.title,
                 is_councillor=user.is_councillor,
                 expires_at=add_months(now, course.renewal_months) if course.renewal_months else None,
+                cpd_hours=course.cpd_hours if course.cpd_hours and course.cpd_hours > 0 else 0,
+                template=template,
+                render_status=Certificate.RenderStatus.PENDING,
+                render_generation=1,
             )
     except IntegrityError:  # a concurrent completion issued it first
         return Certificate.objects.get(enrolment=enrolment, cycle=enrolment.cycle), False
-    store_certificate_pdf(certificate)
+    schedule_render(certificate.pk, certificate.render_generation)
+    certificate.refresh_from_db()  # the immediate backend has rendered it already
     return certificate, True
 
 
-def store_certificate_pdf(certificate):
-    """Render the PDF and store it through the storage API (rendered once, then streamed)."""
-    from .pdf import render_certificate_pdf
+# --- Rendering ----------------------------------------------------------------------------------------
 
-    pdf_bytes = render_certificate_pdf(certificate)
-    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf_bytes), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+
+def _task():
+    from .tasks import render_certificate_task
+
+    return render_certificate_task
+
+
+def schedule_render(certificate_id, generation, attempt=0):
+    """Enqueue a render once the current transaction commits, so a worker in another process
+    finds the row. The immediate backend runs the task in this thread, on this connection, so it
+    sees the row already: there the task runs now (tests, and a setup without a worker)."""
+    task = _task()
+    backend = task.get_backend()
+    if attempt and backend.supports_defer:
+        task = task.using(run_after=timezone.now() + RETRY_DELAY * attempt)
+
+    def enqueue():
+        task.enqueue(certificate_id, generation)
+
+    if isinstance(backend, ImmediateBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+def request_render(certificate):
+    """Render the certificate's PDF again (a new generation supersedes any render in flight)."""
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(
+            render_generation=F("render_generation") + 1,
+            render_status=Certificate.RenderStatus.PENDING,
+            render_attempts=0,
+            render_error="",
+        )
+        generation = Certificate.objects.values_list("render_generation", flat=True).get(pk=certificate.pk)
+    schedule_render(certificate.pk, generation)
+    certificate.refresh_from_db()
+    return generation
+
+
+def run_render(certificate_id, generation):
+    """One attempt at rendering and storing a certificate's PDF. Returns what happened:
+    "ready", "retrying", "failed", or "skipped" (superseded, already done, or gone)."""
+    certificate = (
+        Certificate.objects.select_related("template", "template__logo", "template__signature", "user")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if (
+        certificate is None
+        or certificate.render_generation != generation
+        or certificate.render_status != Certificate.RenderStatus.PENDING
+    ):
+        return "skipped"
+    Certificate.objects.filter(pk=certificate.pk).update(render_attempts=F("render_attempts") + 1)
+    attempt = certificate.render_attempts + 1
+
+    from .pdf import render_certificate_pdf_bounded
+
+    try:
+        pdf_bytes = render_certificate_pdf_bounded(certificate)
+    except Exception as error:  # noqa: BLE001 - any failure of an attempt is retried, then recorded
+        return _attempt_failed(certificate, generation, attempt, error)
+
+    if not _store_pdf(certificate, generation, pdf_bytes):
+        return "skipped"
+    certificate.refresh_from_db()
+    email_certificate_once(certificate)
+    return "ready"
+
+
+def _attempt_failed(certificate, generation, attempt, error):
+    message = f"Attempt {attempt}: {error}"[:300]
+    current = Certificate.objects.filter(pk=certificate.pk, render_generation=generation)
+    if attempt < settings.CERTIFICATE_RENDER_MAX_ATTEMPTS:
+        logger.warning("Certificate %s: PDF render failed, will retry. %s", certificate.pk, message)
+        current.update(render_error=message)
+        schedule_render(certificate.pk, generation, attempt=attempt)
+        return "retrying"
+    logger.error(
+        "Certificate %s: PDF render failed %s times; giving up. %s", certificate.pk, attempt, message
+    )
+    current.filter(render_status=Certificate.RenderStatus.PENDING).update(
+        render_status=Certificate.RenderStatus.FAILED, render_error=message
+    )
+    return "failed"
+
+
+def _store_pdf(certificate, generation, pdf_bytes):
+    """Write the complete PDF under a new name, then point the row at it (if this render is still
+    the current one). The previous file is removed unless a reissue keeps it for the record."""
+    field = certificate.pdf.field
+    storage = certificate.pdf.storage
+    new_name = storage.save(
+        field.generate_filename(certificate, f"{certificate.code}.pdf"), ContentFile(pdf_bytes)
+    )
+    with transaction.atomic():
+        old_name = Certificate.objects.values_list("pdf", flat=True).get(pk=certificate.pk)
+        switched = Certificate.objects.filter(
+            pk=certificate.pk, render_generation=generation, render_status=Certificate.RenderStatus.PENDING
+        ).update(
+            pdf=new_name,
+            render_status=Certificate.RenderStatus.READY,
+            rendered_at=timezone.now(),
+            render_error="",
+        )
+    if not switched:  # superseded by a newer render while this one ran
+        storage.delete(new_name)
+        return False
+    if old_name and old_name != new_name:
+        kept = CertificateRevision.objects.filter(
+            certificate_id=certificate.pk, old_pdf_name=old_name
+        ).exists()
+        if not kept:
+            storage.delete(old_name)
+    return True
+
+
+def email_certificate_once(certificate):
+    """Email the PDF to the learner the first time it is ready. Returns True if sent now."""
+    if certificate.is_revoked or not certificate.user.email:
+        return False
+    claimed = Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    context = {
+        "certificate": certificate,
+        "user": certificate.user,
+        "verify_url": certificate.get_verify_url(),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "dashboard_url": settings.SITE_BASE_URL + "/my-learning/",
+    }
+    subject = " ".join(render_to_string("certificates/email/certificate_ready_subject.txt", context).split())
+    body = render_to_string("certificates/email/certificate_ready_body.txt", context)
+    message = EmailMessage(subject, body, to=[certificate.user.email])
+    try:
+        with certificate.pdf.open("rb") as pdf:
+            message.attach(download_filename(certificate), pdf.read(), "application/pdf")
+        message.send()
+    except Exception:  # noqa: BLE001 - the certificate is fine; allow a later try
+        logger.exception("Certificate %s: could not email the PDF", certificate.pk)
+        Certificate.objects.filter(pk=certificate.pk).update(emailed_at=None)
+        return False
+    return True
+
+
+# --- Trainer actions -----------------------------------------------------------------------------
+
+
+class CertificateActionError(ValueError):
+    """A trainer action that does not apply to this certificate (for example already revoked)."""
+
+
+def revoke_certificate(certificate, by, reason):
+    """Revoke: the verification page says so from now on. Returns the updated certificate."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateActionError("Give a reason for revoking the certificate.")
+    now = timezone.now()
+    updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_reason=reason, revoked_by=by
+    )
+    if not updated:
+        raise CertificateActionError("This certificate is already revoked.")
+    certificate.refresh_from_db()
     return certificate
+
+
+def reissue_certificate(certificate, by, reason=""):
+    """Reissue with the learner's current name: same code, a new PDF, the old one kept on record.
+
+    Returns the CertificateRevision recording the change.
+    """
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+        if locked.is_revoked:
+            raise CertificateActionError("A revoked certificate cannot be reissued.")
+        new_name = locked.user.full_name
+        revision = CertificateRevision.objects.create(
+            certificate=locked,
+            old_learner_name=locked.learner_name,
+            new_learner_name=new_name,
+            old_pdf_name=locked.pdf.name or "",
+            reason=(reason or "").strip()[:300],
+            reissued_by=by,
+        )
+        Certificate.objects.filter(pk=locked.pk).update(learner_name=new_name)
+        request_render(locked)
+    certificate.refresh_from_db()
+    return revision
+
+
+def filter_certificates(
+    certificates, course=None, organisation=None, issued_from=None, issued_to=None, search=""
+):
+    """Certificates of a course, of an organisation's members, issued in a date range (inclusive,
+    in the site's time zone) and/or matching a name, email or certificate number."""
+    if course is not None:
+        certificates = certificates.filter(course=course)
+    if organisation is not None:
+        certificates = certificates.filter(user__organisation=organisation)
+    if issued_from is not None:
+        certificates = certificates.filter(issued_at__date__gte=issued_from)
+    if issued_to is not None:
+        certificates = certificates.filter(issued_at__date__lte=issued_to)
+    if search:
+        certificates = certificates.filter(
+            Q(learner_name__icontains=search) | Q(code=search) | Q(user__email__iexact=search)
+        )
+    return certificates
+
+
+def certificates_for_download(**filters):
+    """Issued certificates whose PDF is ready, filtered for a bulk download."""
+    certificates = Certificate.objects.filter(render_status=Certificate.RenderStatus.READY).exclude(pdf="")
+    certificates = filter_certificates(certificates, **filters)
+    return certificates.select_related("user").order_by("course_title", "learner_name", "pk")
+
+
+def zip_entry_name(certificate):
+    name = slugify(certificate.learner_name)[:50].strip("-") or "learner"
+    course = slugify(certificate.course_title)[:50].strip("-") or "course"
+    return f"{course}/{name}-{certificate.code[:10]}.pdf"
+
+
+class _ChunkSink:
+    """A write-only file for ZipFile that hands back what was written since the last take()."""
+
+    def __init__(self):
+        self._chunks = []
+
+    def write(self, data):
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self):
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def stream_certificates_zip(certificates, chunk_size=64 * 1024):
+    """Yield a ZIP file of the certificates' PDFs piece by piece (never all in memory)."""
+    sink = _ChunkSink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates:
+            storage = certificate.pdf.storage
+            if not storage.exists(certificate.pdf.name):
+                continue
+            info = zipfile.ZipInfo(zip_entry_name(certificate), date_time=_zip_time(certificate.issued_at))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with storage.open(certificate.pdf.name, "rb") as source, archive.open(info, "w") as target:
+                while chunk := source.read(chunk_size):
+                    target.write(chunk)
+                    if data := sink.take():
+                        yield data
+            if data := sink.take():
+                yield data
+    if data := sink.take():
+        yield data
+
+
+def _zip_time(moment):
+    local = timezone.localtime(moment)
+    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)

@@ -1,9 +1,27 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 
+
+class CertificateCodeConverter:
+    """A certificate number: URL-safe base64 (letters, digits, - and _)."""
+
+    regex = r"[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CertificateCodeConverter, "certcode")
+
 app_name = "certificates"
 urlpatterns = [
-    path("verify/<str:code>/", views.verify_view, name="verify"),
-    path("<str:code>/download/", views.download_view, name="download"),
+    path("verify/<certcode:code>/", views.verify_view, name="verify"),
+    path("verify/<certcode:code>.json", views.verify_json_view, name="verify_json"),
+    path("verify/<certcode:code>/credential.json", views.credential_view, name="credential"),
+    path("<certcode:code>/download/", views.download_view, name="download"),
+    path("<certcode:code>/prepare/", views.prepare_view, name="prepare"),
 ]

@@ -1,28 +1,53 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import render
-from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_POST, require_safe
 
+from . import ratelimit
+from .credentials import open_badge_credential, verification_record
 from .models import Certificate
-from .services import store_certificate_pdf
+from .services import download_filename, request_render
+
+__all__ = ["download_filename", "download_view", "prepare_view", "verify_view"]
+
+PREPARING_TEMPLATE = "certificates/preparing.html"
 
 
-def download_filename(certificate):
-    """An ASCII file name for the PDF: certificate-social-media-basics.pdf."""
-    slug = slugify(certificate.course_title)[:60].strip("-") or "course"
-    return f"certificate-{slug}.pdf"
+def _own_certificate(request, code):
+    # Only the owner may reach it: anyone else gets the same 404 as for an unknown code.
+    certificate = Certificate.objects.filter(code=code, user=request.user).first()
+    if certificate is None:
+        raise Http404("No such certificate.")
+    return certificate
 
 
 @require_safe
 @login_required
 def download_view(request, code):
-    # Only the owner may download: anyone else gets the same 404 as for an unknown code.
-    certificate = Certificate.objects.filter(code=code, user=request.user).first()
-    if certificate is None:
-        raise Http404("No such certificate.")
-    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
-        store_certificate_pdf(certificate)
+    certificate = _own_certificate(request, code)
+    if certificate.is_revoked:
+        response = render(request, "certificates/revoked.html", {"certificate": certificate}, status=410)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    ready = certificate.render_status == Certificate.RenderStatus.READY
+    missing_file = ready and (not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name))
+    never_queued = certificate.render_generation == 0 and not ready  # issued before background rendering
+    if missing_file or never_queued:
+        request_render(certificate)
+    if certificate.render_status != Certificate.RenderStatus.READY:
+        failed = certificate.render_status == Certificate.RenderStatus.FAILED
+        response = render(
+            request,
+            PREPARING_TEMPLATE,
+            {"certificate": certificate, "failed": failed},
+            status=503 if failed else 202,
+        )
+        response["Cache-Control"] = "private, no-store"
+        if failed:
+            response["Retry-After"] = "60"
+        return response
     response = FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,
@@ -33,13 +58,82 @@ def download_view(request, code):
     return response
 
 
+@require_POST
+@login_required
+def prepare_view(request, code):
+    """The owner asks again for a PDF whose rendering failed."""
+    certificate = _own_certificate(request, code)
+    if certificate.render_status == Certificate.RenderStatus.FAILED and not certificate.is_revoked:
+        request_render(certificate)
+    return redirect(certificate.get_download_path())
+
+
+# --- Public verification ---------------------------------------------------------------------------
+
+
+def _rate_limited(request, as_json=False):
+    limit, period = settings.CERTIFICATE_VERIFY_RATE_LIMIT
+    allowed, retry_after = ratelimit.hit("certificate-verify", request, limit, period)
+    if allowed:
+        return None
+    if as_json:
+        response = JsonResponse(
+            {"error": "too_many_requests", "detail": "Too many checks from your address. Try again shortly."},
+            status=429,
+        )
+    else:
+        response = render(request, "certificates/rate_limited.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _public_certificate(code):
+    certificate = Certificate.objects.select_related("course").filter(code=code).first()
+    if certificate is None:
+        # The site's own 404 page, exactly as for any address that does not exist.
+        raise Http404
+    return certificate
+
+
+def _public_headers(response):
+    response["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, no_cache=True, max_age=0)  # a revocation shows at once
+    return response
+
+
 @require_safe
 def verify_view(request, code):
     """Public: anyone holding the code (printed and in the QR code) can check a certificate."""
-    certificate = Certificate.objects.filter(code=code).first()
-    if certificate is None:
-        response = render(request, "certificates/not_found.html", status=404)
-    else:
-        response = render(request, "certificates/verify.html", {"certificate": certificate})
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    if limited := _rate_limited(request):
+        return limited
+    certificate = _public_certificate(code)
+    context = {"certificate": certificate, "status": certificate.status()}
+    return _public_headers(render(request, "certificates/verify.html", context))
+
+
+@require_safe
+def verify_json_view(request, code):
+    if limited := _rate_limited(request, as_json=True):
+        return limited
+    certificate = _public_certificate(code)
+    response = JsonResponse(verification_record(certificate), json_dumps_params={"ensure_ascii": False})
+    return _public_headers(response)
+
+
+@require_safe
+def credential_view(request, code):
+    """The certificate as an Open Badges 3.0 credential (JSON-LD). A revoked one is gone (410)."""
+    if limited := _rate_limited(request, as_json=True):
+        return limited
+    certificate = _public_certificate(code)
+    if certificate.is_revoked:
+        response = JsonResponse(
+            verification_record(certificate), status=410, json_dumps_params={"ensure_ascii": False}
+        )
+        return _public_headers(response)
+    response = JsonResponse(
+        open_badge_credential(certificate),
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    return _public_headers(response)

@@ -181,6 +181,22 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 
+# --- Certificates: background rendering and the verification rate limit (certificates app) ------
+# Wagtail's own tasks stay on the "default" (immediate) backend, as before; certificate PDFs are
+# rendered from the database queue by a worker: `python manage.py db_worker --backend certificates`.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "certificates": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+CERTIFICATE_RENDER_TIMEOUT = float(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "20"))  # seconds
+CERTIFICATE_RENDER_MAX_ATTEMPTS = 3
+CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)  # requests per IP address, per seconds
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# --- end certificates ---------------------------------------------------------------------------
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -30,6 +30,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and `pytest --reuse-db` can skip the migrations.
     _default_test_db = Path(__file__).resolve().parent.parent.parent / "var" / "test.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB", str(_default_test_db))}
+elif os.environ.get("LMS_PG_TEST_DB"):
+    # A private PostgreSQL test database name, so parallel runs don't share "test_<name>".
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["LMS_PG_TEST_DB"]}
+
+# --- Certificates: render PDFs at once, in the test's own process (certificates app) ------------
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "certificates": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+# --- end certificates ---------------------------------------------------------------------------
 
 # Static files come from the app folders through the finders; no collectstatic for tests.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -1,13 +1,29 @@
+import io
+
 import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from certificates.services import issue_certificate
 from courses.factories import make_user
 from courses.services import enrol
+from lms.models import User
 
 
 def certificate_for(user, course):
     certificate, _ = issue_certificate(enrol(user, course))
     return certificate
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    # The verification rate limit counts in the (per-process) cache: start each test at zero.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -18,3 +34,30 @@ def certificate(learner, course):
 @pytest.fixture
 def councillor(db):
     return make_user(email="cr.nguyen@example.gov.au", full_name="Linh Nguyen", role="councillor")
+
+
+@pytest.fixture
+def trainer(db):
+    user = make_user(email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER)
+    user.groups.add(Group.objects.get(name="Trainers"))
+    return user
+
+
+def png_file(name, size=(300, 100), colour=(0, 70, 127, 255)):
+    """A small PNG with a filled square, as a Django ImageFile."""
+    image = PILImage.new("RGBA", size, (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle([0, 0, size[1] - 1, size[1] - 1], fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    buffer.seek(0)
+    return ImageFile(buffer, name=name)
+
+
+@pytest.fixture
+def wagtail_image(db):
+    from wagtail.images.models import Image
+
+    def make(title="Agency logo", name="logo.png", **kwargs):
+        return Image.objects.create(title=title, file=png_file(name, **kwargs))
+
+    return make

@@ -2,20 +2,29 @@ import io
 import shutil
 import socket
 import subprocess
+import time
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pypdf
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from weasyprint import HTML
 
+from certificates import pdf as certificates_pdf
+from certificates.models import CertificateTemplate
 from certificates.pdf import (
     BASE_URL,
     LocalFilesURLFetcher,
+    RenderError,
+    RenderTimeout,
     URLNotAllowed,
+    certificate_html,
     render_certificate_pdf,
+    render_certificate_pdf_bounded,
 )
 from courses.factories import make_course, make_user
 
@@ -283,3 +292,196 @@ def test_fetcher_refuses_private_files_even_inside_media_root(fetcher, settings,
     assert fetcher("file:///media/public.txt").read() == b"public"
     with pytest.raises(URLNotAllowed):
         fetcher("file:///media/private/someone.pdf")
+
+
+# Accessibility: a tagged PDF/UA-1 document
+
+
+def test_pdf_is_marked_pdf_ua_1_and_tagged(pdf_bytes):
+    reader = read_pdf(pdf_bytes)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp  # the PDF/UA identification schema
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - the title, not the file name
+    assert reader.pdf_header == "%PDF-1.7"
+
+
+def _structure_elements(node, seen=None):
+    seen = set() if seen is None else seen
+    node = node.get_object()
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, pypdf.generic.DictionaryObject):
+        if node.get("/Type") == "/StructElem":
+            yield node
+        kids = node.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]:
+                if isinstance(kid, pypdf.generic.IndirectObject | pypdf.generic.DictionaryObject):
+                    yield from _structure_elements(kid, seen)
+
+
+def test_structure_has_the_heading_and_the_qr_code_has_alternative_text(pdf_bytes):
+    root = read_pdf(pdf_bytes).trailer["/Root"]
+    elements = list(_structure_elements(root["/StructTreeRoot"]))
+    roles = [str(element["/S"]) for element in elements]
+    assert roles.count("/H1") == 1
+    figures = [element for element in elements if element["/S"] == "/Figure"]
+    assert figures, "the QR code is not tagged as a figure"
+    assert all("/Alt" in figure for figure in figures)
+    assert any("verification page" in str(figure["/Alt"]) for figure in figures)
+
+
+# CPD hours and expiry
+
+
+def test_pdf_prints_cpd_hours_and_expiry_date(db, learner):
+    course = make_course(title="Recertified course")
+    course.cpd_hours = Decimal("2.5")
+    course.renewal_months = 24
+    course.save_revision().publish()
+    certificate = certificate_for(learner, course)
+    assert certificate.cpd_hours == Decimal("2.5")  # snapshot at issue
+    text = pdf_text(render_certificate_pdf(certificate))
+    assert "CPD HOURS: 2.5" in text.upper()
+    expires = timezone.localtime(certificate.expires_at)
+    assert f"VALID UNTIL: {expires.day} {expires:%B %Y}".upper() in text.upper()
+
+
+def test_pdf_leaves_out_cpd_and_expiry_when_the_course_has_none(certificate, pdf_bytes):
+    assert certificate.cpd_hours == 0 and certificate.expires_at is None
+    text = pdf_text(pdf_bytes).upper()
+    assert "CPD" not in text
+    assert "VALID UNTIL" not in text
+
+
+def test_cpd_hours_are_a_snapshot_from_the_day_of_issue(db, learner):
+    course = make_course(title="CPD course")
+    course.cpd_hours = Decimal("3.0")
+    course.save_revision().publish()
+    certificate = certificate_for(learner, course)
+    course.cpd_hours = Decimal("7.5")
+    course.save_revision().publish()
+    certificate.refresh_from_db()
+    assert certificate.cpd_hours_display == "3"
+    assert "CPD HOURS: 3" in pdf_text(render_certificate_pdf(certificate)).upper()
+
+
+# Templates
+
+
+def test_default_templates_exist_for_both_kinds_and_keep_the_house_wording(db):
+    standard = CertificateTemplate.objects.get(kind="standard", is_default=True)
+    councillor = CertificateTemplate.objects.get(kind="councillor", is_default=True)
+    assert standard.heading == "Certificate of completion"
+    assert councillor.heading == "Councillor certificate of completion"
+    assert "{name}" in councillor.body and "elected member" in councillor.body
+    assert (standard.primary_colour, standard.accent_colour) == ("#00305a", "#a8812a")
+
+
+def test_a_councillor_gets_the_councillor_template_and_others_the_standard(councillor, learner, course):
+    assert certificate_for(councillor, course).template.kind == "councillor"
+    assert certificate_for(learner, course).template.kind == "standard"
+
+
+def test_template_wording_signatory_and_images_are_printed(db, learner, course, wagtail_image):
+    template = CertificateTemplate.objects.create(
+        name="Agency design",
+        kind="standard",
+        heading="Certificate of achievement",
+        body="Awarded to\n{name}\nfor completing\n{course}\non {date}",
+        logo=wagtail_image(title="Department of Examples"),
+        signatory_name="Jordan Example",
+        signatory_title="Director, Digital Training",
+        signature=wagtail_image(title="Signature", name="signature.png", colour=(20, 20, 60, 255)),
+        primary_colour="#123456",
+        accent_colour="#654321",
+        is_default=True,
+    )
+    certificate = certificate_for(learner, course)
+    assert certificate.template == template
+    pdf_bytes = render_certificate_pdf(certificate)
+    text = pdf_text(pdf_bytes)
+    assert "Certificate of achievement" in text
+    assert "Awarded to" in text and "for completing" in text
+    assert f"on {expected_date(certificate)}" in text
+    assert "Jordan Example" in text and "Director, Digital Training" in text
+    reader = read_pdf(pdf_bytes)
+    xobjects = reader.pages[0]["/Resources"].get("/XObject", {})
+    images = [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
+    assert len(images) >= 2  # logo and signature, read from media by the local fetcher
+    alts = [str(e.get("/Alt")) for e in _structure_elements(reader.trailer["/Root"]["/StructTreeRoot"])]
+    assert "Department of Examples" in alts
+    assert "Signature of Jordan Example" in alts
+    assert b"0.070588 0.203922 0.337255 rg" in _page_content(reader)  # the primary colour #123456
+
+
+def _page_content(reader):
+    contents = reader.pages[0].get_contents()
+    return contents.get_data() if contents is not None else b""
+
+
+def test_one_default_template_per_kind(db):
+    new_default = CertificateTemplate.objects.create(name="New", kind="standard", is_default=True)
+    defaults = CertificateTemplate.objects.filter(kind="standard", is_default=True)
+    assert list(defaults) == [new_default]
+    assert CertificateTemplate.objects.filter(kind="councillor", is_default=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("Hello {name} {course} {nope}", "Unknown placeholder {nope}"),
+        ("Hello {course}", "Use {name} exactly once"),
+        ("{name} and {name} {course}", "Use {name} exactly once"),
+    ],
+)
+def test_template_body_placeholders_are_checked(db, body, message):
+    template = CertificateTemplate(name="x", kind="standard", body=body)
+    with pytest.raises(ValidationError) as error:
+        template.full_clean()
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("colour", ["red", "#12345", "#1234567", "#ggg000", "#123456;x:y"])
+def test_template_colours_must_be_hex(db, colour):
+    template = CertificateTemplate(name="x", kind="standard", primary_colour=colour)
+    with pytest.raises(ValidationError) as error:
+        template.full_clean()
+    assert "primary_colour" in error.value.message_dict
+
+
+def test_an_invalid_colour_never_reaches_the_style_sheet(certificate):
+    template = CertificateTemplate(name="x", kind="standard", primary_colour="red;} body{display:none")
+    html = certificate_html(certificate, template)
+    assert "display:none" not in html
+    assert "--navy: #00305a;" in html
+
+
+# Rendering with a time bound
+
+
+def test_bounded_render_returns_the_same_document(certificate):
+    pdf_bytes = render_certificate_pdf_bounded(certificate, timeout=30)
+    assert pdf_bytes.startswith(b"%PDF-")
+    assert certificate.code in pdf_text(pdf_bytes)
+
+
+def test_bounded_render_stops_a_slow_renderer(certificate, monkeypatch):
+    monkeypatch.setattr(certificates_pdf, "html_to_pdf", lambda html: time.sleep(30))
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        render_certificate_pdf_bounded(certificate, timeout=0.5)
+    assert time.monotonic() - started < 10
+
+
+def test_bounded_render_reports_a_renderer_error(certificate, monkeypatch):
+    def broken(html):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(certificates_pdf, "html_to_pdf", broken)
+    with pytest.raises(RenderError, match="MemoryError: out of memory"):
+        render_certificate_pdf_bounded(certificate, timeout=10)

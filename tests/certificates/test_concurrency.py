@@ -1,0 +1,71 @@
+"""Twenty requests completing the same course at once issue one certificate, render one PDF and send
+one email. Runs on SQLite and on PostgreSQL (see tests/quizzes/test_concurrency.py)."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection, connections
+
+from certificates.models import Certificate
+from courses.factories import make_course, make_user
+from courses.models import Enrolment, LessonCompletion, LessonPage
+from courses.services import check_completion, enrol
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+PARALLEL = 20
+
+
+def run_in_parallel(function, count=PARALLEL):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait(timeout=30)
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - collected and asserted on below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+def test_twenty_parallel_completions_issue_one_certificate():
+    course = make_course(title=f"Certificate race on {connection.vendor}", quiz=False)
+    learner = make_user(email=f"race-{connection.vendor}@example.gov.au")
+    enrolment = enrol(learner, course)
+    # Every required item done, recorded without completing the course: the race is the completion.
+    LessonCompletion.objects.create(
+        enrolment=enrolment, lesson=LessonPage.objects.descendant_of(course).get()
+    )
+    mail.outbox = []
+
+    def complete():
+        certificate = check_completion(
+            Enrolment.objects.select_related("course", "user").get(pk=enrolment.pk)
+        )
+        return certificate.code
+
+    codes, errors = run_in_parallel(complete)
+
+    assert not errors, errors
+    assert len(codes) == PARALLEL
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    assert set(codes) == {certificate.code}  # every caller got the one certificate
+    assert certificate.render_status == "ready"
+    assert certificate.render_attempts == 1  # rendered once
+    assert sorted(Path(settings.PRIVATE_MEDIA_ROOT).rglob(f"{certificate.code}*")) == [
+        Path(certificate.pdf.path)
+    ]
+    assert len([m for m in mail.outbox if m.to == [learner.email]]) == 1  # emailed once
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
