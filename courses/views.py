@@ -44,7 +44,9 @@ def complete_lesson_view(request, lesson_id):
         messages.info(request, "Submit your work below: a trainer approves it to complete this lesson.")
         return redirect(lesson.url)
     if certificate:
-        messages.success(request, "Course complete! Your certificate is being prepared and will be on My learning.")
+        messages.success(
+            request, "Course complete! Your certificate is being prepared and will be on My learning."
+        )
         return redirect("dashboard")
     progress = services.course_progress(enrolment)
     messages.success(request, f"“{lesson.title}” marked complete.")
