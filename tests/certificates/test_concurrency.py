@@ -1,42 +1,20 @@
 """Twenty requests completing the same course at once issue one certificate, render one PDF and send
 one email. Runs on SQLite and on PostgreSQL (see tests/quizzes/test_concurrency.py)."""
 
-import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from certificates.models import Certificate
 from courses.factories import make_course, make_user
 from courses.models import Enrolment, LessonCompletion, LessonPage
 from courses.services import check_completion, enrol
+from tests.parallel import PARALLEL, run_in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-PARALLEL = 20
-
-
-def run_in_parallel(function, count=PARALLEL):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait(timeout=30)
-            results.append(function())
-        except Exception as error:  # noqa: BLE001 - collected and asserted on below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_twenty_parallel_completions_issue_one_certificate():

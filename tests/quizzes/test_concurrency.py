@@ -1,10 +1,8 @@
 """Races settled in the database: 20 parallel requests record exactly one graded attempt, and an
 attempt limit holds. Runs on SQLite and on PostgreSQL (where rows are locked FOR UPDATE)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -13,30 +11,9 @@ from courses.services import enrol
 from quizzes.factories import correct_option_id
 from quizzes.models import Attempt, QuizPage, Response
 from quizzes.services import QuizUnavailable, start_attempt
+from tests.parallel import PARALLEL, run_in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-PARALLEL = 20
-
-
-def run_in_parallel(function, count=PARALLEL):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait(timeout=30)
-            results.append(function())
-        except Exception as error:  # noqa: BLE001 - collected and asserted on below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_twenty_parallel_submits_record_one_graded_attempt():
