@@ -279,16 +279,24 @@ def _record_completion(enrolment, lesson):
     return check_completion(enrolment)
 
 
-def can_retake(enrolment, now=None):
+def can_retake(enrolment, certificate=None, now=None):
     """A completed course that needs renewal can be retaken (a new cycle) once its certificate
-    is close to expiry (within the reminder window) or expired."""
+    is close to expiry (within the reminder window) or expired.
+
+    Pass the current cycle's certificate when you already have it, to save the query.
+    """
     from certificates.models import Certificate
 
     if not enrolment.course.renewal_months or enrolment.completed_at is None:
         return False
-    current = Certificate.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).first()
+    if certificate is None:
+        certificate = Certificate.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).first()
     now = now or timezone.now()
-    return current is None or current.expires_at is None or current.expires_at - RENEWAL_WINDOW <= now
+    return (
+        certificate is None
+        or certificate.expires_at is None
+        or certificate.expires_at - RENEWAL_WINDOW <= now
+    )
 
 
 RENEWAL_WINDOW = timedelta(days=60)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import Enrolment, LessonCompletion
-from courses.services import progress_for_enrolments
+from courses.services import can_retake, progress_for_enrolments
 
 
 @dataclass
@@ -40,10 +40,9 @@ def learner_dashboard(user):
         assignment = getattr(enrolment, "assignment", None)
         certificate = current.get((enrolment.pk, enrolment.cycle))
         renewable = bool(
-            enrolment.course.renewal_months
-            and enrolment.completed_at
-            and certificate is not None
-            and can_retake_by_certificate(certificate)
+            certificate is not None
+            and certificate.expires_at is not None
+            and can_retake(enrolment, certificate)
         )
         rows.append(CourseRow(enrolment, progress[enrolment.pk], assignment, renewable))
     # Assigned and overdue first, then by due date, then the rest.
@@ -55,14 +54,6 @@ def learner_dashboard(user):
         "recent_activity": recent_activity(user),
         "today": today,
     }
-
-
-def can_retake_by_certificate(certificate, now=None):
-    from courses.services import RENEWAL_WINDOW
-
-    return certificate.expires_at is not None and certificate.expires_at - RENEWAL_WINDOW <= (
-        now or timezone.now()
-    )
 
 
 def recent_activity(user, limit=6):
