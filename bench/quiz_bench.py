@@ -21,9 +21,10 @@ def bench_quiz_submit(runs=30):
     from django.test import Client
     from django.urls import reverse
 
-    from courses.factories import make_course, make_user
+    from courses.factories import make_user
     from courses.services import enrol
     from quizzes import factories
+    from quizzes.factories import make_course
     from quizzes.models import Attempt, QuizPage, QuizQuestion
     from quizzes.services import start_attempt
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
@@ -21,18 +20,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.models import CoursePage
+from courses.services import add_months
+from lms.admin_utils import admin_context, require
 from lms.models import Organisation
 
 from .models import Certificate, CertificateTemplate
 from .pdf import RenderError, render_certificate_pdf_bounded
 from .services import (
     CertificateActionError,
-    add_months,
     certificates_for_download,
     filter_certificates,
     reissue_certificate,
@@ -53,34 +52,8 @@ def can_edit_templates(user):
     return template_policy.user_has_any_permission(user, ["add", "change"])
 
 
-def require(check, request):
-    if not check(request.user):
-        raise PermissionDenied
-
-
-class PermissionMenuItem(MenuItem):
-    """A menu item shown only to users the `allowed(user)` check lets in."""
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allowed = allowed
-
-    def is_shown(self, request):
-        return self.allowed(request.user)
-
-
-def admin_context(title, icon, parent=None, **context):
-    crumbs = [{"url": reverse("wagtailadmin_home"), "label": "Home"}]
-    if parent:
-        crumbs.append({"url": reverse("certificates_admin:issued"), "label": "Issued certificates"})
-    crumbs.append({"url": "", "label": title})
-    return {
-        "page_title": title,
-        "header_title": title,
-        "header_icon": icon,
-        "breadcrumbs_items": crumbs,
-        **context,
-    }
+def _issued_crumb():
+    return [(reverse("certificates_admin:issued"), "Issued certificates")]
 
 
 # --- Issued certificates ---------------------------------------------------------------------------
@@ -163,7 +136,7 @@ def revoke_view(request, pk):
             )
         return redirect("certificates_admin:issued")
     context = admin_context(
-        "Revoke a certificate", "warning", parent=True, form=form, certificate=certificate
+        "Revoke a certificate", "warning", parents=_issued_crumb(), form=form, certificate=certificate
     )
     return TemplateResponse(request, "certificates/admin/revoke.html", context)
 
@@ -196,7 +169,7 @@ def reissue_view(request, pk):
     context = admin_context(
         "Reissue a certificate",
         "repeat",
-        parent=True,
+        parents=_issued_crumb(),
         form=form,
         certificate=certificate,
         current_name=certificate.user.full_name,

@@ -35,7 +35,9 @@ PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 
 class CertificateTemplate(models.Model):
-    """The wording, signatory and colours printed on certificates of one kind."""
+    """The wording, logo, signatory and colours printed on certificates of one kind (standard or
+    councillor); *Certificates > Templates* in the admin, with a live PDF preview. One default
+    per kind is used for new certificates."""
 
     class Kind(models.TextChoices):
         STANDARD = "standard", "Standard"
@@ -164,7 +166,10 @@ COUNCILLOR_BODY = (
 
 
 class Certificate(models.Model):
-    """Proof that a learner completed a course. Name and title are copied at issue."""
+    """Proof that a learner completed a course: one per enrolment cycle, issued when courses sends
+    course_completed. Name, title, CPD hours and expiry are copied at issue; the PDF is rendered
+    in the background and stored privately; anyone can verify it by its code. Trainers list,
+    revoke, reissue and download them under *Certificates > Issued certificates*."""
 
     class RenderStatus(models.TextChoices):
         PENDING = "pending", "Being prepared"
@@ -200,8 +205,9 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(storage=private_storage, upload_to="certificates/%Y/%m/", blank=True)
 
-    # Rendering happens in a background task (certificates.tasks). Each request to render bumps
-    # render_generation; a render stores its PDF only if its generation is still the current one.
+    # Rendering happens in a background task (services.render_certificate_task). Each request to
+    # render bumps render_generation; a render stores its PDF only if its generation is still the
+    # current one.
     render_status = models.CharField(
         max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING, db_index=True
     )
@@ -289,7 +295,8 @@ class Certificate(models.Model):
 
 
 class CertificateRevision(models.Model):
-    """What a certificate said before a trainer reissued it (for example after a name correction)."""
+    """What a certificate said before a trainer reissued it (for example after a name correction),
+    with the old PDF kept for the record; shown in the certificate's history in the admin."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="revisions")
     old_learner_name = models.CharField(max_length=150)

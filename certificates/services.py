@@ -1,13 +1,14 @@
 """Issuing certificates, rendering and storing their PDFs, and what trainers do with them.
 
-The PDF is rendered off the request path: `issue_certificate` enqueues `render_certificate_task`
-(after the transaction commits), which calls `run_render` once per attempt. Each attempt renders in
+Certificates are issued when courses says a course is completed (the course_completed signal,
+connected in apps.py). The PDF is rendered off the request path: `issue_certificate` enqueues
+`render_certificate_task` (always after the transaction commits, so a worker in another process
+finds the row), which calls `run_render` once per attempt. Each attempt renders in
 a child process with a time bound; the bytes are written to storage under a new name only when they
 are complete, then the row is switched to that file. A failed attempt writes nothing and is retried
 up to CERTIFICATE_RENDER_MAX_ATTEMPTS times, then the certificate is marked failed.
 """
 
-import calendar
 import logging
 import zipfile
 from datetime import timedelta
@@ -20,21 +21,16 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
-from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks import task
+
+from courses.services import add_months
 
 from .models import Certificate, CertificateRevision, CertificateTemplate
+from .pdf import render_certificate_pdf_bounded
 
 logger = logging.getLogger(__name__)
 
 RETRY_DELAY = timedelta(seconds=15)  # times the attempt number, when the backend can defer
-
-
-def add_months(moment, months):
-    """The same day and time `months` later (clamped to the month's last day)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def download_filename(certificate):
@@ -70,7 +66,7 @@ def issue_certificate(enrolment):
                 learner_name=user.full_name,
                 course_title=course.title,
                 is_councillor=user.is_councillor,
-                expires_at=add_months(now, course.renewal_months) if course.renewal_months else None,
+                expires_at=renewal_due(enrolment, now),
                 cpd_hours=course.cpd_hours if course.cpd_hours and course.cpd_hours > 0 else 0,
                 template=template,
                 render_status=Certificate.RenderStatus.PENDING,
@@ -79,35 +75,42 @@ def issue_certificate(enrolment):
     except IntegrityError:  # a concurrent completion issued it first
         return Certificate.objects.get(enrolment=enrolment, cycle=enrolment.cycle), False
     schedule_render(certificate.pk, certificate.render_generation)
-    certificate.refresh_from_db()  # the immediate backend has rendered it already
     return certificate, True
+
+
+def renewal_due(enrolment, now):
+    """When the certificate expires: the enrolment's renewal date, set when the course was
+    completed (or, for a certificate issued otherwise, the course's renewal period from now)."""
+    months = enrolment.course.renewal_months
+    if not months:
+        return None
+    return enrolment.renewal_due_at or add_months(now, months)
+
+
+def issue_on_completion(sender, enrolment, **kwargs):
+    """Receiver of courses.signals.course_completed."""
+    issue_certificate(enrolment)
 
 
 # --- Rendering ----------------------------------------------------------------------------------------
 
 
-def _task():
-    from .tasks import render_certificate_task
+TASK_BACKEND = "certificates"  # the database queue; a worker runs `db_worker --backend certificates`
 
-    return render_certificate_task
+
+@task(backend=TASK_BACKEND)
+def render_certificate_task(certificate_id: int, generation: int) -> str:
+    """Render and store one certificate's PDF (one attempt; it re-enqueues itself to retry).
+    Arguments are plain ids, never model instances."""
+    return run_render(certificate_id, generation)
 
 
 def schedule_render(certificate_id, generation, attempt=0):
-    """Enqueue a render once the current transaction commits, so a worker in another process
-    finds the row. The immediate backend runs the task in this thread, on this connection, so it
-    sees the row already: there the task runs now (tests, and a setup without a worker)."""
-    task = _task()
-    backend = task.get_backend()
-    if attempt and backend.supports_defer:
-        task = task.using(run_after=timezone.now() + RETRY_DELAY * attempt)
-
-    def enqueue():
-        task.enqueue(certificate_id, generation)
-
-    if isinstance(backend, ImmediateBackend):
-        enqueue()
-    else:
-        transaction.on_commit(enqueue, robust=True)
+    """Enqueue a render once the current transaction commits (at once outside a transaction)."""
+    task_to_run = render_certificate_task
+    if attempt and task_to_run.get_backend().supports_defer:
+        task_to_run = task_to_run.using(run_after=timezone.now() + RETRY_DELAY * attempt)
+    transaction.on_commit(lambda: task_to_run.enqueue(certificate_id, generation), robust=True)
 
 
 def request_render(certificate):
@@ -123,6 +126,16 @@ def request_render(certificate):
     schedule_render(certificate.pk, generation)
     certificate.refresh_from_db()
     return generation
+
+
+def ensure_pdf_queued(certificate):
+    """Queue a render for a certificate whose PDF should exist and does not: marked ready but
+    the file is gone, or issued before background rendering and never queued."""
+    ready = certificate.render_status == Certificate.RenderStatus.READY
+    missing_file = ready and (not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name))
+    never_queued = certificate.render_generation == 0 and not ready
+    if missing_file or never_queued:
+        request_render(certificate)
 
 
 def run_render(certificate_id, generation):
@@ -141,9 +154,6 @@ def run_render(certificate_id, generation):
         return "skipped"
     Certificate.objects.filter(pk=certificate.pk).update(render_attempts=F("render_attempts") + 1)
     attempt = certificate.render_attempts + 1
-
-    from .pdf import render_certificate_pdf_bounded
-
     try:
         pdf_bytes = render_certificate_pdf_bounded(certificate)
     except Exception as error:  # noqa: BLE001 - any failure of an attempt is retried, then recorded

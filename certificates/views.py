@@ -8,9 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from . import ratelimit
 from .credentials import open_badge_credential, verification_record
 from .models import Certificate
-from .services import download_filename, request_render
-
-__all__ = ["download_filename", "download_view", "prepare_view", "verify_view"]
+from .services import download_filename, ensure_pdf_queued, request_render
 
 PREPARING_TEMPLATE = "certificates/preparing.html"
 
@@ -31,11 +29,7 @@ def download_view(request, code):
         response = render(request, "certificates/revoked.html", {"certificate": certificate}, status=410)
         response["Cache-Control"] = "private, no-store"
         return response
-    ready = certificate.render_status == Certificate.RenderStatus.READY
-    missing_file = ready and (not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name))
-    never_queued = certificate.render_generation == 0 and not ready  # issued before background rendering
-    if missing_file or never_queued:
-        request_render(certificate)
+    ensure_pdf_queued(certificate)
     if certificate.render_status != Certificate.RenderStatus.READY:
         failed = certificate.render_status == Certificate.RenderStatus.FAILED
         response = render(

@@ -9,6 +9,9 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from lms.admin_utils import PermissionMenuItem
+
+from .admin_views import can_edit_templates, can_manage, make_template_preview_view, urlpatterns
 from .models import PLACEHOLDERS, CertificateTemplate
 
 
@@ -66,8 +69,6 @@ class CertificateTemplateViewSet(ModelViewSet):
 
     @cached_property
     def preview_view(self):
-        from .admin_views import make_template_preview_view
-
         return make_template_preview_view(self.get_form_class())
 
 
@@ -81,8 +82,6 @@ def register_certificate_templates():
 
 @hooks.register("register_admin_urls")
 def register_certificate_admin_urls():
-    from .admin_views import urlpatterns
-
     return [
         path("certificates/", include((urlpatterns, "certificates_admin"), namespace="certificates_admin"))
     ]
@@ -90,8 +89,6 @@ def register_certificate_admin_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_certificates_menu():
-    from .admin_views import PermissionMenuItem, can_edit_templates, can_manage
-
     items = [
         PermissionMenuItem(
             "Issued certificates",

@@ -1,6 +1,6 @@
 """Shared caching of public pages: what anonymous visitors see is the same for all of them.
 
-Pages opt in through `serve_public` (home, catalogue, course pages). Their rendered HTML is kept
+Pages opt in with `PublicPageMixin` (home, catalogue, course pages). Their rendered HTML is kept
 in the configured cache (Redis or the database, so every app server shares it) for anonymous GET
 requests, keyed by the host, path, query string and a content version that every publish or
 unpublish bumps. `PublicPageCacheMiddleware` answers repeat requests from that cache before URL
@@ -58,6 +58,14 @@ def serve_public(page, request, serve):
         return response
     response.cache_publicly = True
     return public_headers(response)
+
+
+class PublicPageMixin:
+    """For a page whose anonymous view is the same for everyone: mark it shareable so the
+    middleware below keeps it in the shared cache."""
+
+    def serve(self, request, *args, **kwargs):
+        return serve_public(self, request, lambda r: super(PublicPageMixin, self).serve(r, *args, **kwargs))
 
 
 class PublicPageCacheMiddleware:

@@ -1,5 +1,7 @@
 from django import forms
 
+from lms.sanitise import clean_html
+
 from .models import TaskSubmission
 
 
@@ -14,8 +16,6 @@ class TaskSubmissionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 10})}
 
     def clean_text(self):
-        from content.sanitise import clean_html
-
         text = self.cleaned_data["text"]
         if not clean_html(text).strip() or len(" ".join(text.split())) < 20:
             raise forms.ValidationError("Write at least a few sentences (20 characters or more).")

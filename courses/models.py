@@ -1,8 +1,19 @@
+"""Course pages and a learner's records of them.
+
+The page tree is Home > Courses (catalogue) > Course > Module (Knowledge, Skill or Practice) >
+Lesson or Quiz (quizzes.QuizPage); trainers edit it under *Pages* in the Wagtail admin. Lessons and
+quizzes are course items (`CourseItemMixin`, registered in courses.items). Enrolment and the
+completion, view, practice-task, assignment and reminder rows record what each learner did.
+
+Models hold facts about one row; workflows are in services.py, the access gate in access.py, and
+what pages show a learner comes from courses.page_context providers.
+"""
+
 from django.conf import settings
-from django.contrib import messages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -10,22 +21,33 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from lms.sanitise import clean_html
+
 from .blocks import LessonBodyBlock
+from .caching import PublicPageMixin
+from .page_context import learner_context
 
 INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
 
-class HomePage(Page):
+class LearnerContextMixin:
+    """Adds what the registered courses.page_context providers compute for this page and request."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(learner_context(self, request))
+        return context
+
+
+class HomePage(PublicPageMixin, Page):
+    """The site's home page (the root of the site in *Pages*): an introduction and the first
+    courses of the catalogue. One per site; served from the public page cache to visitors."""
+
     intro = RichTextField(features=INTRO_FEATURES, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["courses.CourseIndexPage"]
     max_count = 1
-
-    def serve(self, request, *args, **kwargs):
-        from .caching import serve_public
-
-        return serve_public(self, request, lambda r: super(HomePage, self).serve(r, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -34,8 +56,9 @@ class HomePage(Page):
         return context
 
 
-class CourseIndexPage(Page):
-    """The catalogue."""
+class CourseIndexPage(LearnerContextMixin, PublicPageMixin, Page):
+    """The catalogue (*Pages > Home > Courses*): every live course, with an audience filter and a
+    search of courses and lessons (courses.services.search_catalogue)."""
 
     intro = RichTextField(features=INTRO_FEATURES, blank=True)
 
@@ -43,47 +66,13 @@ class CourseIndexPage(Page):
     parent_page_types = ["courses.HomePage"]
     subpage_types = ["courses.CoursePage"]
 
-    AUDIENCE_FILTERS = {
-        "public_servants": ("Public servants", ["public_servants", "everyone"]),
-        "councillors": ("Councillors", ["councillors", "everyone"]),
-    }
 
-    def serve(self, request, *args, **kwargs):
-        from .caching import serve_public
+class CoursePage(LearnerContextMixin, PublicPageMixin, Page):
+    """A course (*Pages > Home > Courses > the course*): summary, audience, outcomes and its
+    completion rules (module order, renewal, CPD hours). Its children are ModulePages; learners
+    enrol in it (Enrolment). The page shows the outline, and progress to an enrolled learner.
+    """
 
-        return serve_public(self, request, lambda r: super(CourseIndexPage, self).serve(r, *args, **kwargs))
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        courses = CoursePage.objects.child_of(self).live().order_by("path")
-        audience = request.GET.get("audience", "")
-        if audience in self.AUDIENCE_FILTERS:
-            courses = courses.filter(audience__in=self.AUDIENCE_FILTERS[audience][1])
-        query = " ".join(request.GET.get("q", "").split())[:200]
-        lessons = []
-        if query:
-            course_ids = list(courses.values_list("pk", flat=True))
-            matching_ids = [c.pk for c in courses.search(query, operator="or")]
-            lesson_hits = list(
-                LessonPage.objects.live().descendant_of(self).search(query, operator="or")[:30]
-            )
-            by_course = {c.pk: c for c in CoursePage.objects.filter(pk__in=course_ids)}
-            for lesson in lesson_hits:
-                course = next((c for c in by_course.values() if lesson.path.startswith(c.path)), None)
-                if course is not None:
-                    lessons.append((lesson, course))
-            courses = [by_course[pk] for pk in matching_ids if pk in by_course]
-        context.update(
-            courses=courses,
-            lesson_results=lessons,
-            query=query,
-            audience=audience,
-            audience_choices=[(key, label) for key, (label, _) in self.AUDIENCE_FILTERS.items()],
-        )
-        return context
-
-
-class CoursePage(Page):
     class Audience(models.TextChoices):
         EVERYONE = "everyone", "Public servants and councillors"
         PUBLIC_SERVANTS = "public_servants", "Public servants"
@@ -141,11 +130,6 @@ class CoursePage(Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
 
-    def serve(self, request, *args, **kwargs):
-        from .caching import serve_public
-
-        return serve_public(self, request, lambda r: super(CoursePage, self).serve(r, *args, **kwargs))
-
     @property
     def estimated_time_display(self):
         hours, minutes = divmod(self.estimated_minutes, 60)
@@ -156,22 +140,13 @@ class CoursePage(Page):
             parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
         return " ".join(parts)
 
-    def get_context(self, request, *args, **kwargs):
-        from . import services
-
-        context = super().get_context(request, *args, **kwargs)
-        outline = services.course_outline(self)
-        context["outline"] = outline
-        enrolment = None
-        if request.user.is_authenticated:
-            enrolment = services.get_enrolment(request.user, self)
-        context["enrolment"] = enrolment
-        if enrolment:
-            context["progress"] = services.course_progress(enrolment, outline)
-        return context
-
 
 class ModulePage(Page):
+    """A module of a course (*Pages*, under a course): Knowledge (theory, news, trends), Skill
+    (strategic, technical, relational) or Practice (implementation, experimentation, evaluation).
+    Its children are lessons and quizzes; it has no page of its own and shows as a heading in
+    the course outline (its URL redirects there)."""
+
     class Kind(models.TextChoices):
         KNOWLEDGE = "knowledge", "Knowledge"
         SKILL = "skill", "Skill"
@@ -203,8 +178,11 @@ class ModulePage(Page):
         return redirect(self.course.url + f"#module-{self.pk}")
 
 
-class CourseItemMixin:
-    """A lesson or quiz: readable only by learners enrolled in its course."""
+class CourseItemMixin(LearnerContextMixin):
+    """A lesson, quiz or other course item: open only to learners enrolled in its course, through
+    the gate in courses.access (run for page views by a `before_serve_page` hook).
+
+    Each item type registers in courses.items and answers `done_item_ids` for its own items."""
 
     @cached_property
     def course(self):
@@ -214,44 +192,17 @@ class CourseItemMixin:
     def module(self):
         return ModulePage.objects.ancestor_of(self).first()
 
-    def check_enrolled(self, request):
-        """Return (enrolment, None) or (None, a redirect explaining why not)."""
-        from . import services
-
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return None, redirect_to_login(request.get_full_path())
-        enrolment = services.get_enrolment(request.user, self.course)
-        if enrolment is None:
-            messages.info(request, "Enrol in the course to open its lessons and quizzes.")
-            return None, redirect(self.course.url)
-        return enrolment, None
-
-    def serve_item(self, request, serve_page, *args, **kwargs):
-        """Serve a lesson or quiz to an enrolled learner, or explain why not (login, enrol, locked)."""
-        from django.template.response import TemplateResponse
-
-        from . import services
-
-        enrolment, refusal = self.check_enrolled(request)
-        if refusal:
-            return refusal
-        request.item_context = services.item_context(enrolment, self)
-        locked_by = request.item_context["locked_by"]
-        if locked_by is not None:
-            context = {"page": self, "locked_by": locked_by, **request.item_context}
-            return TemplateResponse(request, "courses/locked.html", context, status=403)
-        services.record_visit(enrolment, self)
-        return serve_page(request, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(getattr(request, "item_context", {}))
-        return context
+    @classmethod
+    def done_item_ids(cls, enrolments, item_ids):
+        """{enrolment pk: the ids among `item_ids` its learner has done in the current cycle}."""
+        raise NotImplementedError
 
 
 class LessonPage(CourseItemMixin, Page):
+    """A lesson (*Pages*, under a module): a StreamField body of text, callouts, case studies,
+    images, video and exercises. Done when the learner marks it complete (LessonCompletion), or,
+    for a practice task (`requires_approval`), when a trainer approves their TaskSubmission."""
+
     item_type = "lesson"
 
     summary = models.TextField(blank=True, help_text="Optional: shown in the course outline.")
@@ -284,22 +235,25 @@ class LessonPage(CourseItemMixin, Page):
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
 
-    def serve(self, request, *args, **kwargs):
-        return self.serve_item(request, super().serve, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        enrolment = context.get("enrolment")
-        if enrolment is not None and self.requires_approval:
-            from .forms import TaskSubmissionForm
-
-            submission = self.task_submissions.filter(enrolment=enrolment).first()
-            context["submission"] = submission
-            context["task_form"] = TaskSubmissionForm(instance=submission)
-        return context
+    @classmethod
+    def done_item_ids(cls, enrolments, item_ids):
+        since = {enrolment.pk: enrolment.cycle_started_at for enrolment in enrolments}
+        done = {pk: set() for pk in since}
+        rows = LessonCompletion.objects.filter(enrolment_id__in=since, lesson_id__in=item_ids).values_list(
+            "enrolment_id", "lesson_id", "completed_at"
+        )
+        for enrolment_id, lesson_id, completed_at in rows:
+            if since[enrolment_id] is None or completed_at >= since[enrolment_id]:
+                done[enrolment_id].add(lesson_id)
+        return done
 
 
 class Enrolment(models.Model):
+    """A learner taking a course (one per learner and course). Progress counts work done since
+    `cycle_started_at`: a course that needs renewal is retaken as a new cycle. `completed_at` and
+    `renewal_due_at` are set when the current cycle is complete. Shown in the admin through the
+    Training reports and on the learner's My learning page."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
     enrolled_at = models.DateTimeField(auto_now_add=True)
@@ -311,6 +265,11 @@ class Enrolment(models.Model):
     # Recertification: each retake is a new cycle; progress counts only work done since it began.
     cycle = models.PositiveSmallIntegerField(default=1)
     cycle_started_at = models.DateTimeField(null=True, blank=True)
+    renewal_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a completed course that needs renewal is due again (its certificate expires).",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrolment_per_course")]
@@ -325,6 +284,9 @@ class Enrolment(models.Model):
 
 
 class LessonCompletion(models.Model):
+    """A learner completed a lesson (once per enrolment; a retake moves `completed_at` forward).
+    Counted by LessonPage.done_item_ids; listed in the learner's records export."""
+
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="lesson_completions")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
     completed_at = models.DateTimeField(auto_now_add=True)
@@ -339,7 +301,8 @@ class LessonCompletion(models.Model):
 
 
 class LessonView(models.Model):
-    """A learner has opened a lesson (viewed, not necessarily completed)."""
+    """A learner has opened a lesson (viewed, not necessarily completed): the outline marks it
+    and the records export lists it."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="lesson_views")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="views")
@@ -356,7 +319,8 @@ class LessonView(models.Model):
 
 
 class TaskSubmission(models.Model):
-    """A learner's work on a practice task, approved (or sent back) by a trainer."""
+    """A learner's work on a practice task, approved (or sent back) by a trainer in the admin's
+    *Practice tasks* menu; the learner sees the outcome on the lesson."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -365,9 +329,7 @@ class TaskSubmission(models.Model):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="task_submissions")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="task_submissions")
-    text = models.TextField(
-        help_text="Sanitised HTML (content.sanitise.clean_html) of what the learner wrote."
-    )
+    text = models.TextField(help_text="Sanitised HTML (lms.sanitise.clean_html) of what the learner wrote.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(auto_now=True)
     reviewer = models.ForeignKey(
@@ -385,14 +347,13 @@ class TaskSubmission(models.Model):
         return f"{self.lesson} by {self.enrolment.user} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
-        from content.sanitise import clean_html
-
         self.text = clean_html(self.text)  # sanitised on save, whoever saves it
         super().save(*args, **kwargs)
 
 
 class Assignment(models.Model):
-    """Training a trainer has assigned to a learner, with a due date."""
+    """Training a trainer has assigned to a learner, with a due date (admin: *Training > Assign a
+    course*, *Bulk enrol from CSV*, *Overdue*). Reminders are sent by `send_reminders`."""
 
     enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="assignment")
     due_date = models.DateField()
@@ -406,8 +367,6 @@ class Assignment(models.Model):
         return f"{self.enrolment} due {self.due_date}"
 
     def is_overdue(self, today=None):
-        from django.utils import timezone
-
         enrolment = self.enrolment
         if enrolment.cycle_started_at and self.assigned_at < enrolment.cycle_started_at:
             return False  # the due date belonged to an earlier run through the course
@@ -415,7 +374,8 @@ class Assignment(models.Model):
 
 
 class ReminderLog(models.Model):
-    """A reminder sent, so each stage is sent at most once per enrolment and cycle."""
+    """A reminder email sent by `send_reminders`, so each stage (due soon, overdue, certificate
+    expiring or expired) goes out at most once per enrolment and cycle."""
 
     class Stage(models.TextChoices):
         DUE_SOON = "due_soon", "Due soon"

@@ -1,12 +1,19 @@
-"""Enrolment and progress workflows."""
+"""Enrolment and progress workflows, and the catalogue search.
 
+Progress asks each registered course item type (courses.items) which items a learner has done;
+completing a course sends courses.signals.course_completed (certificates issues on it).
+"""
+
+import calendar
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from .items import done_item_ids, item_types
 from .models import (
     CoursePage,
     Enrolment,
@@ -16,6 +23,7 @@ from .models import (
     ModulePage,
     TaskSubmission,
 )
+from .signals import course_completed
 
 
 @dataclass
@@ -74,11 +82,6 @@ class Progress:
     def is_complete(self):
         return self.total > 0 and self.done == self.total
 
-    def is_locked(self, page):
-        return any(
-            mp.locked for pk, mp in self.module_progress.items() if pk == getattr(page, "module_id", None)
-        )
-
 
 def is_required(item):
     return getattr(item, "required", True)
@@ -91,23 +94,13 @@ def course_outline(course):
 
 def course_outlines(courses):
     """Outlines of several courses at once: one page query plus one per page type."""
-    from django.db.models import Q
-
-    from quizzes.models import QuizPage
-
     courses = list(courses)
     if not courses:
         return {}
     under_any = Q()
     for course in courses:
         under_any |= Q(path__startswith=course.path, depth__gt=course.depth)
-    pages = (
-        Page.objects.filter(under_any)
-        .live()
-        .type(ModulePage, LessonPage, QuizPage)
-        .specific()
-        .order_by("path")
-    )
+    pages = Page.objects.filter(under_any).live().type(ModulePage, *item_types()).specific().order_by("path")
     outlines = {course.pk: CourseOutline(course=course, modules=[]) for course in courses}
     by_path = sorted(courses, key=lambda c: c.path)
     for page in pages:
@@ -144,19 +137,13 @@ def course_progress(enrolment, outline=None):
 
 
 def progress_for_enrolments(enrolments, outlines=None):
-    """Progress for several enrolments of one learner, in a constant number of queries."""
-    from quizzes.services import passed_quiz_ids_by_since
-
+    """Progress for several enrolments, in a constant number of queries."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
     outlines = outlines or course_outlines([e.course for e in enrolments])
     ids = [e.pk for e in enrolments]
-    completions, views, pending = {}, {}, {}
-    for enrolment_id, lesson_id, completed_at in LessonCompletion.objects.filter(
-        enrolment_id__in=ids
-    ).values_list("enrolment_id", "lesson_id", "completed_at"):
-        completions.setdefault(enrolment_id, []).append((lesson_id, completed_at))
+    views, pending = {}, {}
     for enrolment_id, lesson_id in LessonView.objects.filter(enrolment_id__in=ids).values_list(
         "enrolment_id", "lesson_id"
     ):
@@ -165,23 +152,18 @@ def progress_for_enrolments(enrolments, outlines=None):
         enrolment_id__in=ids, status=TaskSubmission.Status.PENDING
     ).values_list("enrolment_id", "lesson_id"):
         pending.setdefault(enrolment_id, set()).add(lesson_id)
-    quiz_ids = [item.pk for o in outlines.values() for item in o.items if not isinstance(item, LessonPage)]
-    passed_by_since = passed_quiz_ids_by_since(
-        enrolments[0].user_id, quiz_ids, {e.cycle_started_at for e in enrolments}
-    )
-    result = {}
-    for enrolment in enrolments:
-        since = enrolment.cycle_started_at
-        done_ids = {lid for lid, at in completions.get(enrolment.pk, []) if since is None or at >= since}
-        done_ids |= passed_by_since[since]
-        result[enrolment.pk] = build_progress(
+    all_items = {item.pk: item for outline in outlines.values() for item in outline.items}
+    done = done_item_ids(enrolments, list(all_items.values()))
+    return {
+        enrolment.pk: build_progress(
             enrolment,
             outlines[enrolment.course_id],
-            done_ids,
+            done[enrolment.pk],
             views.get(enrolment.pk, set()),
             pending.get(enrolment.pk, set()),
         )
-    return result
+        for enrolment in enrolments
+    }
 
 
 def build_progress(enrolment, outline, done_ids, viewed_ids, pending_ids):
@@ -256,7 +238,7 @@ class TaskNeedsApproval(Exception):
 
 
 def complete_lesson(enrolment, lesson):
-    """Mark a lesson complete (idempotent) and complete the course if that was the last item."""
+    """Mark a lesson complete (idempotent). Returns True when that completed the course."""
     if lesson.requires_approval:
         raise TaskNeedsApproval(lesson.title)
     return _record_completion(enrolment, lesson)
@@ -279,34 +261,36 @@ def _record_completion(enrolment, lesson):
     return check_completion(enrolment)
 
 
-def can_retake(enrolment, certificate=None, now=None):
-    """A completed course that needs renewal can be retaken (a new cycle) once its certificate
-    is close to expiry (within the reminder window) or expired.
+# How long before a renewal is due a learner may retake the course (and is reminded).
+RENEWAL_WINDOW = timedelta(days=60)
 
-    Pass the current cycle's certificate when you already have it, to save the query.
-    """
-    from certificates.models import Certificate
 
+def add_months(moment, months):
+    """The same day and time `months` later (clamped to the month's last day)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def can_retake(enrolment, now=None):
+    """A completed course that needs renewal can be retaken (a new cycle) once its renewal is
+    close (within RENEWAL_WINDOW) or past: the certificate expires at `renewal_due_at`."""
     if not enrolment.course.renewal_months or enrolment.completed_at is None:
         return False
-    if certificate is None:
-        certificate = Certificate.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).first()
-    now = now or timezone.now()
-    return (
-        certificate is None
-        or certificate.expires_at is None
-        or certificate.expires_at - RENEWAL_WINDOW <= now
-    )
-
-
-RENEWAL_WINDOW = timedelta(days=60)
+    due = enrolment.renewal_due_at
+    return due is None or due - RENEWAL_WINDOW <= (now or timezone.now())
 
 
 def start_retake(enrolment):
     """Begin a new cycle: progress starts again; earlier certificates stay verifiable."""
     now = timezone.now()
     updated = Enrolment.objects.filter(pk=enrolment.pk, cycle=enrolment.cycle).update(
-        cycle=enrolment.cycle + 1, cycle_started_at=now, completed_at=None, last_page=None
+        cycle=enrolment.cycle + 1,
+        cycle_started_at=now,
+        completed_at=None,
+        renewal_due_at=None,
+        last_page=None,
     )
     enrolment.refresh_from_db()
     return bool(updated)
@@ -336,19 +320,56 @@ def review_task(submission, reviewer, approve, feedback=""):
 
 
 def check_completion(enrolment):
-    """Complete the course and issue its certificate once every required item is done.
-
-    Returns the certificate when the course is complete, else None.
-    """
-    from certificates.services import issue_certificate
-
+    """Complete the course once every required item of the current cycle is done, and tell the
+    apps that listen (certificates issues the certificate). Returns True when complete."""
     progress = course_progress(enrolment)
     if not progress.is_complete:
-        return None
+        return False
     if enrolment.completed_at is None:
         now = timezone.now()
+        months = enrolment.course.renewal_months
         # A conditional update: two racing requests complete the course once.
-        Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(completed_at=now)
-        enrolment.refresh_from_db(fields=["completed_at"])
-    certificate, _ = issue_certificate(enrolment)
-    return certificate
+        Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+            completed_at=now, renewal_due_at=add_months(now, months) if months else None
+        )
+        enrolment.refresh_from_db(fields=["completed_at", "renewal_due_at"])
+    course_completed.send(sender=Enrolment, enrolment=enrolment)
+    return True
+
+
+# --- Catalogue ------------------------------------------------------------------------------------
+
+AUDIENCE_FILTERS = {
+    "public_servants": ("Public servants", ["public_servants", "everyone"]),
+    "councillors": ("Councillors", ["councillors", "everyone"]),
+}
+
+
+@dataclass
+class CatalogueResults:
+    courses: list
+    lesson_results: list  # (lesson, its course) pairs
+    query: str
+    audience: str
+
+
+def search_catalogue(catalogue, query="", audience=""):
+    """Live courses of the catalogue, filtered by audience and, with a query, the courses and
+    lessons that match it (any word)."""
+    courses = CoursePage.objects.child_of(catalogue).live().order_by("path")
+    audience = audience if audience in AUDIENCE_FILTERS else ""
+    if audience:
+        courses = courses.filter(audience__in=AUDIENCE_FILTERS[audience][1])
+    query = " ".join(query.split())[:200]
+    if not query:
+        return CatalogueResults(list(courses), [], query, audience)
+    by_course = {course.pk: course for course in courses}
+    matching_ids = [course.pk for course in courses.search(query, operator="or")]
+    lessons = []
+    for lesson in LessonPage.objects.live().descendant_of(catalogue).search(query, operator="or")[:30]:
+        course = next((c for c in by_course.values() if lesson.path.startswith(c.path)), None)
+        if course is not None:
+            lessons.append((lesson, course))
+    return CatalogueResults(
+        [by_course[pk] for pk in matching_ids if pk in by_course], lessons, query, audience
+    )

@@ -1,49 +1,136 @@
+"""Learner views for courses: enrol, complete a lesson, submit a practice task, retake; the
+responses for refusals of the access gate; and the learner context of course pages (registered
+as courses.page_context providers in apps.py)."""
+
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from . import services
+from .access import (
+    AccessRefused,
+    LoginRequired,
+    ModuleLocked,
+    NotEnrolled,
+    PasswordRequired,
+    open_course_item,
+)
 from .forms import TaskSubmissionForm
 from .models import CoursePage, LessonPage
+
+# --- The gate's refusals as responses -------------------------------------------------------------
+
+
+def refusal_response(request, refusal):
+    """The response to an AccessRefused for an action (a POST or a page outside Wagtail's
+    routing): sign in, give the page's password, enrol, or wait for the module to unlock; 404
+    for anything missing, unpublished or private to other groups."""
+    if isinstance(refusal, LoginRequired):
+        return redirect_to_login(request.get_full_path())
+    if isinstance(refusal, PasswordRequired):
+        return redirect(refusal.page.url)
+    if isinstance(refusal, NotEnrolled):
+        messages.info(request, "Enrol in the course to open its lessons and quizzes.")
+        return redirect(refusal.course.url)
+    if isinstance(refusal, ModuleLocked):
+        messages.error(request, f"This module unlocks when you complete “{refusal.locked_by.title}”.")
+        return redirect(refusal.course.url)
+    raise Http404("No such page.")
+
+
+def locked_page_response(request, page, refusal):
+    context = {"page": page, "locked_by": refusal.locked_by, **refusal.context}
+    return TemplateResponse(request, "courses/locked.html", context, status=403)
+
+
+def course_item_view(model, **gate_options):
+    """Decorate a view taking one page id (of a `model` page): it is called as
+    view(request, access) with the gate's CourseAccess, or the gate's refusal is the response."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, **kwargs):
+            (page_id,) = kwargs.values()
+            page = model.objects.filter(pk=page_id).first()
+            try:
+                access = open_course_item(request, page, **gate_options)
+            except AccessRefused as refusal:
+                return refusal_response(request, refusal)
+            return view(request, access)
+
+        return wrapped
+
+    return decorator
+
+
+# --- Learner context of pages (courses.page_context providers) ----------------------------------
+
+
+def catalogue_context(page, request):
+    results = services.search_catalogue(page, request.GET.get("q", ""), request.GET.get("audience", ""))
+    return {
+        "courses": results.courses,
+        "lesson_results": results.lesson_results,
+        "query": results.query,
+        "audience": results.audience,
+        "audience_choices": [(key, label) for key, (label, _) in services.AUDIENCE_FILTERS.items()],
+    }
+
+
+def course_page_context(page, request):
+    outline = services.course_outline(page)
+    enrolment = services.get_enrolment(request.user, page)
+    context = {"outline": outline, "enrolment": enrolment}
+    if enrolment:
+        context["progress"] = services.course_progress(enrolment, outline)
+    return context
+
+
+def item_page_context(page, request):
+    """What the gate found for this item (enrolment, outline, progress, previous and next item)."""
+    access = getattr(request, "course_access", None)
+    return access.context if access is not None and access.page.pk == page.pk else {}
+
+
+def lesson_page_context(page, request):
+    access = getattr(request, "course_access", None)
+    if access is None or access.page.pk != page.pk or not page.requires_approval:
+        return {}
+    submission = page.task_submissions.filter(enrolment=access.enrolment).first()
+    return {"submission": submission, "task_form": TaskSubmissionForm(instance=submission)}
+
+
+# --- Actions --------------------------------------------------------------------------------------
 
 
 @require_POST
 @login_required
-def enrol_view(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+@course_item_view(CoursePage, enrolled=False)
+def enrol_view(request, access):
+    course = access.course
     enrolment = services.enrol(request.user, course)
     progress = services.course_progress(enrolment)
     messages.success(request, f"You are enrolled in {course.title}.")
     return redirect((progress.resume_item or course).url)
 
 
-def enrolled_lesson(request, lesson_id):
-    """(lesson, enrolment, context) for a lesson this learner may work on, or (lesson, None, None)."""
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    enrolment = services.get_enrolment(request.user, lesson.course)
-    if enrolment is None:
-        messages.info(request, "Enrol in the course to record your progress.")
-        return lesson, None, None
-    context = services.item_context(enrolment, lesson)
-    if context["locked_by"] is not None:
-        messages.error(request, f"This module unlocks when you complete “{context['locked_by'].title}”.")
-        return lesson, None, None
-    return lesson, enrolment, context
-
-
 @require_POST
 @login_required
-def complete_lesson_view(request, lesson_id):
-    lesson, enrolment, _ = enrolled_lesson(request, lesson_id)
-    if enrolment is None:
-        return redirect(lesson.course.url)
+@course_item_view(LessonPage)
+def complete_lesson_view(request, access):
+    lesson, enrolment = access.page, access.enrolment
     try:
-        certificate = services.complete_lesson(enrolment, lesson)
+        course_complete = services.complete_lesson(enrolment, lesson)
     except services.TaskNeedsApproval:
         messages.info(request, "Submit your work below: a trainer approves it to complete this lesson.")
         return redirect(lesson.url)
-    if certificate:
+    if course_complete:
         messages.success(
             request, "Course complete! Your certificate is being prepared and will be on My learning."
         )
@@ -55,12 +142,11 @@ def complete_lesson_view(request, lesson_id):
 
 @require_POST
 @login_required
-def submit_task_view(request, lesson_id):
-    from django.template.response import TemplateResponse
-
-    lesson, enrolment, context = enrolled_lesson(request, lesson_id)
-    if enrolment is None or not lesson.requires_approval:
-        return redirect(lesson.course.url if enrolment is None else lesson.url)
+@course_item_view(LessonPage)
+def submit_task_view(request, access):
+    lesson, enrolment = access.page, access.enrolment
+    if not lesson.requires_approval:
+        return redirect(lesson.url)
     submission = lesson.task_submissions.filter(enrolment=enrolment).first()
     form = TaskSubmissionForm(request.POST, instance=submission)
     if form.is_valid():
@@ -70,20 +156,19 @@ def submit_task_view(request, lesson_id):
         )
         return redirect(lesson.url)
     # Show the lesson again with the error and what the learner typed.
-    request.item_context = context
+    request.course_access = access
     response = lesson.serve(request)
-    if isinstance(response, TemplateResponse):
-        response.context_data["task_form"] = form
-        response.status_code = 400
+    response.context_data["task_form"] = form
+    response.status_code = 400
     return response
 
 
 @require_POST
 @login_required
-def retake_view(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    enrolment = services.get_enrolment(request.user, course)
-    if enrolment is None or not services.can_retake(enrolment):
+@course_item_view(CoursePage)
+def retake_view(request, access):
+    course, enrolment = access.course, access.enrolment
+    if not services.can_retake(enrolment):
         messages.info(request, "This course does not need renewing yet.")
         return redirect("dashboard")
     services.start_retake(enrolment)

@@ -1,24 +1,100 @@
+"""The courses app in Wagtail: the access gate on every course page and item it serves, and the
+admin's Practice tasks and Training menus (views in courses/admin_views.py)."""
+
+from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
+
+from lms.admin_utils import PermissionMenuItem
+
+from . import services
+from .access import AccessRefused, ModuleLocked, open_course_item
+from .admin_views import (
+    can_assign,
+    can_view_reports,
+    reviewable_lesson_ids,
+    task_urlpatterns,
+    training_urlpatterns,
+)
+from .models import CourseItemMixin
+from .views import locked_page_response, refusal_response
+
+
+@hooks.register("before_serve_page")
+def gate_course_items(page, request, serve_args, serve_kwargs):
+    """Serve a lesson or quiz only to a learner the gate lets in, and remember where they are.
+
+    Privacy refusals are left to Wagtail's own view-restriction check, which runs after this hook
+    and answers with its login redirect or password form."""
+    if not isinstance(page, CourseItemMixin):
+        return None
+    try:
+        access = open_course_item(request, page)
+    except AccessRefused as refusal:
+        if refusal.from_privacy:
+            return None
+        if isinstance(refusal, ModuleLocked):
+            return locked_page_response(request, page, refusal)
+        return refusal_response(request, refusal)
+    request.course_access = access
+    services.record_visit(access.enrolment, page)
+    return None
+
+
+# --- Practice tasks ---------------------------------------------------------------------------------
 
 
 @hooks.register("register_admin_urls")
 def register_practice_task_urls():
-    from .admin_tasks import urlpatterns
-
-    return [path("practice-tasks/", include((urlpatterns, "practice_tasks"), namespace="practice_tasks"))]
-
-
-class ReviewerMenuItem(MenuItem):
-    def is_shown(self, request):
-        from .admin_tasks import reviewable_lesson_ids
-
-        return bool(reviewable_lesson_ids(request.user))
+    return [
+        path("practice-tasks/", include((task_urlpatterns, "practice_tasks"), namespace="practice_tasks"))
+    ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_practice_task_menu_item():
-    return ReviewerMenuItem(
-        "Practice tasks", reverse("practice_tasks:index"), icon_name="tick-inverse", order=250
+    return PermissionMenuItem(
+        "Practice tasks",
+        reverse("practice_tasks:index"),
+        icon_name="tick-inverse",
+        order=250,
+        allowed=lambda user: bool(reviewable_lesson_ids(user)),
+    )
+
+
+# --- Training: assign courses, bulk enrol, overdue report ---------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_training_urls():
+    return [path("training/", include((training_urlpatterns, "training"), namespace="training"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_training_menu():
+    items = [
+        PermissionMenuItem(
+            "Assign a course", reverse("training:assign"), icon_name="calendar", order=100, allowed=can_assign
+        ),
+        PermissionMenuItem(
+            "Bulk enrol from CSV",
+            reverse("training:bulk_enrol"),
+            icon_name="upload",
+            order=200,
+            allowed=can_assign,
+        ),
+        PermissionMenuItem(
+            "Overdue", reverse("training:overdue"), icon_name="warning", order=300, allowed=can_view_reports
+        ),
+    ]
+    return SubmenuMenuItem("Training", Menu(items=items), icon_name="tasks", order=260)
+
+
+@hooks.register("register_permissions")
+def register_assignment_permissions():
+    # Shown in the group editor, so administrators can grant or withdraw them.
+    return Permission.objects.filter(
+        content_type__app_label="courses",
+        codename__in=["add_assignment", "change_assignment", "view_assignment"],
     )

@@ -10,4 +10,4 @@ class LmsConfig(AppConfig):
 class LmsUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with forms for our email-login User (no first/last name)."""
 
-    user_viewset = "lms.admin_users.UserViewSet"
+    user_viewset = "lms.admin_views.UserViewSet"

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 
 class Organisation(models.Model):
-    """An agency or a council that learners belong to."""
+    """An agency or a council that learners belong to (*Organisations* in the admin, for
+    administrators); assignments, reports and bulk certificate downloads use it."""
 
     class Kind(models.TextChoices):
         AGENCY = "agency", "Government agency"
@@ -49,7 +50,9 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A learner, trainer or administrator. Logs in with email."""
+    """A learner, trainer or administrator. Logs in with email; the full name is printed on
+    certificates. Managed under *Settings > Users* (lms/admin_views.py); trainers are in the
+    Trainers group."""
 
     class Role(models.TextChoices):
         PUBLIC_SERVANT = "public_servant", "Public servant"

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -37,8 +37,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(account_patterns)),
-    path("my-learning/", views.dashboard, name="dashboard"),
-    re_path(r"^my-learning/records\.(?P<fmt>json|csv)$", views.my_records, name="my_records"),
+    path("my-learning/", include("dashboard.urls")),
     path("learn/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("certificates/", include("certificates.urls")),

@@ -1,6 +1,7 @@
 """Admin views for the question bank: the listing across question types, GIFT import and export,
-extra time for a learner, and lazy entry points to the quiz statistics reports."""
+extra time for a learner, and the quiz statistics report (page and CSV)."""
 
+import csv
 from pathlib import PurePath
 
 import django_filters
@@ -11,15 +12,14 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
-from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
@@ -27,8 +27,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button, ButtonWithDropdown
 from wagtail.log_actions import log
 
-from .models import QUESTION_TYPES, Question, QuestionCategory, QuizExtension, QuizQuestion
+from .models import QUESTION_TYPES, Question, QuestionCategory, QuizExtension, QuizPage, QuizQuestion
 from .services import grant_extension
+from .statistics import ATTEMPT_CHOICES, quiz_statistics
 
 # --- permissions ---------------------------------------------------------------------------
 
@@ -63,20 +64,7 @@ def can_import_gift(user):
 
 
 def can_export_gift(user):
-    return any(
-        has_model_permission(user, QuestionCategory, action) for action in ("view", "change")
-    )
-
-
-class PermissionMenuItem(MenuItem):
-    """A menu item shown only to users the `allowed(user)` check lets in."""
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allowed = allowed
-
-    def is_shown(self, request):
-        return self.allowed(request.user)
+    return any(has_model_permission(user, QuestionCategory, action) for action in ("view", "change"))
 
 
 # --- deleting protected rows ----------------------------------------------------------------
@@ -287,9 +275,7 @@ class GiftImportView(WagtailAdminTemplateMixin, FormView):
             with transaction.atomic():
                 result = import_gift(form.cleaned_data["text"], form.cleaned_data["category"])
         except GiftError as error:
-            return self.render_to_response(
-                self.get_context_data(form=form, gift_errors=error.errors)
-            )
+            return self.render_to_response(self.get_context_data(form=form, gift_errors=error.errors))
         count = len(result.created)
         categories = ", ".join(sorted(category.name for category in result.categories))
         noun = "question" if count == 1 else "questions"
@@ -386,19 +372,99 @@ class QuizExtensionEditView(GrantExtensionMixin, EditView):
     log_action = "wagtail.edit"
 
 
-# --- quiz statistics (quizzes/admin_reports.py) ----------------------------------------------
+# --- quiz statistics: registered as quizzes_admin:statistics and quizzes_admin:statistics_csv ---
 
 
-def lazy_view(dotted_path):
-    """A view that imports its implementation on first use, so these URLs can be registered
-    before (or without) the module that implements them."""
+CSV_HEADER = [
+    "Position",
+    "Question ID",
+    "Question",
+    "Type",
+    "Responses",
+    "Unanswered",
+    "Facility index (%)",
+    "Standard deviation (%)",
+    "Discrimination index (%)",
+]
 
-    def view(request, *args, **kwargs):
-        return import_string(dotted_path)(request, *args, **kwargs)
 
-    view.__name__ = dotted_path.rsplit(".", 1)[-1]
-    return view
+def quiz_for_trainer(request, quiz_id):
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    if not quiz.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return quiz
 
 
-quiz_statistics_view = lazy_view("quizzes.admin_reports.quiz_statistics_view")
-quiz_statistics_csv = lazy_view("quizzes.admin_reports.quiz_statistics_csv")
+def chosen_attempts(request):
+    attempts = request.GET.get("attempts", "all")
+    return attempts if attempts in ATTEMPT_CHOICES else "all"
+
+
+def optional_url(name, quiz, query=""):
+    try:
+        return reverse(name, args=[quiz.pk]) + query
+    except NoReverseMatch:
+        return None
+
+
+def quiz_statistics_view(request, quiz_id):
+    quiz = quiz_for_trainer(request, quiz_id)
+    attempts = chosen_attempts(request)
+    stats = quiz_statistics(quiz, attempts=attempts)
+    title = f"Statistics: {quiz.title}"
+    return TemplateResponse(
+        request,
+        "quizzes/admin/statistics.html",
+        {
+            "quiz": quiz,
+            "stats": stats,
+            "attempt_choices": list(ATTEMPT_CHOICES.items()),
+            "csv_url": optional_url("quizzes_admin:statistics_csv", quiz, f"?attempts={attempts}"),
+            "header_title": title,
+            "page_title": title,
+            "header_icon": "table",
+            "breadcrumbs_items": [
+                {"url": reverse("wagtailadmin_home"), "label": "Home"},
+                {"url": optional_url("wagtailadmin_pages:edit", quiz), "label": quiz.title},
+                {"url": None, "label": "Statistics"},
+            ],
+        },
+    )
+
+
+def csv_cell(value):
+    """Numbers rounded to two places, nothing for None, and text that a spreadsheet won't run."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def quiz_statistics_csv(request, quiz_id):
+    quiz = quiz_for_trainer(request, quiz_id)
+    stats = quiz_statistics(quiz, attempts=chosen_attempts(request))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-statistics.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for number, question in enumerate(stats.questions, start=1):
+        writer.writerow(
+            [
+                csv_cell(value)
+                for value in (
+                    number,
+                    question.question_id,
+                    question.name,
+                    question.type_label,
+                    question.response_count,
+                    question.unanswered,
+                    question.facility,
+                    question.sd,
+                    question.discrimination,
+                )
+            ]
+        )
+    return response

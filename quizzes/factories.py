@@ -1,4 +1,19 @@
-from .models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
+"""Builders for tests and demo data: questions, quizzes, and a course with a quiz."""
+
+from courses.factories import add_child, make_course_pages
+
+from .models import (
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    NumericQuestion,
+    OrderingQuestion,
+    QuestionCategory,
+    QuizPage,
+    QuizQuestion,
+    ShortAnswerQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
 
 
 def make_single_choice(
@@ -19,9 +34,16 @@ def make_single_choice(
     )
 
 
-def make_quiz(module, title=None, questions=None, pass_mark=80, **settings):
-    from courses.factories import add_child
+def make_course(title="Social media basics", lessons_per_module=1, kinds=("knowledge",), quiz=True):
+    """A published course with one module per kind, lessons, and (optionally) a one-question quiz
+    in the last module. Returns the CoursePage."""
+    course = make_course_pages(title, lessons_per_module, kinds)
+    if quiz:
+        make_quiz(course.get_children().last().specific)
+    return course
 
+
+def make_quiz(module, title=None, questions=None, pass_mark=80, **settings):
     quiz = QuizPage(title=title or f"{module.title} quiz", pass_mark=pass_mark, **settings)
     for position, question in enumerate(questions or [make_single_choice(name=f"{module.title} question")]):
         quiz.quiz_questions.add(QuizQuestion(question=question, sort_order=position))
@@ -41,7 +63,6 @@ def bank(name="Test bank"):
 
 
 def make_multiple_response(category=None, name="Safe habits"):
-    from .models import MultipleResponseQuestion
 
     options = [
         ("option", {"text": "Use a strong unique password", "is_correct": True, "feedback": "Yes."}),
@@ -62,7 +83,6 @@ def make_multiple_response(category=None, name="Safe habits"):
 
 
 def make_true_false(category=None, name="APS Values online", correct=True):
-    from .models import TrueFalseQuestion
 
     return TrueFalseQuestion.objects.create(
         category=category or bank(),
@@ -76,7 +96,6 @@ def make_true_false(category=None, name="APS Values online", correct=True):
 
 
 def make_short_answer(category=None, name="Code of conduct"):
-    from .models import ShortAnswerQuestion
 
     return ShortAnswerQuestion.objects.create(
         category=category or bank(),
@@ -92,7 +111,6 @@ def make_short_answer(category=None, name="Code of conduct"):
 
 
 def make_numeric(category=None, name="Online adults"):
-    from .models import NumericQuestion
 
     return NumericQuestion.objects.create(
         category=category or bank(),
@@ -107,7 +125,6 @@ def make_numeric(category=None, name="Online adults"):
 
 
 def make_matching(category=None, name="Module kinds"):
-    from .models import MatchingQuestion
 
     return MatchingQuestion.objects.create(
         category=category or bank(),
@@ -124,7 +141,6 @@ def make_matching(category=None, name="Module kinds"):
 
 
 def make_ordering(category=None, name="Handling a complaint"):
-    from .models import OrderingQuestion
 
     return OrderingQuestion.objects.create(
         category=category or bank(),

@@ -72,7 +72,7 @@ from django.db import transaction
 from django.utils.html import strip_tags
 from wagtail.fields import StreamField
 
-from content.sanitise import clean_html
+from lms.sanitise import clean_html
 
 from .models import QuestionCategory
 from .questions import (

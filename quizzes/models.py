@@ -1,15 +1,22 @@
 """Quizzes and polymorphic questions.
 
+A QuizPage sits in a module of a course (*Pages* in the admin) and is a course item: courses
+counts it as done once the learner has passed it (`QuizPage.done_item_ids`). Questions live in the
+question bank (*Question bank* menu), grouped in categories; a quiz picks them (QuizQuestion) and/or
+draws them at random.
+
 A Question subtype adds only its own fields and decides how it is marked (`grade`). Attempts keep
 a snapshot of the questions they showed, and are marked from that snapshot, so editing a question
 never changes an attempt in flight or its grade.
 """
 
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -18,6 +25,7 @@ from wagtail.models import Orderable, Page
 
 from courses.models import CourseItemMixin
 
+from .forms import AttemptForm
 from .questions import (  # noqa: F401 - the question types are models of this app
     QUESTION_FEATURES,
     QUESTION_TYPES,
@@ -35,7 +43,8 @@ from .questions import (  # noqa: F401 - the question types are models of this a
 
 
 class QuestionCategory(models.Model):
-    """A question bank: questions grouped for reuse and random draws."""
+    """A question bank category (*Question bank > Categories*): questions grouped for reuse,
+    random draws and GIFT import and export."""
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -49,8 +58,10 @@ class QuestionCategory(models.Model):
 
 
 class QuizPage(CourseItemMixin, Page):
-    """A quiz in a module. Questions come from the question bank: chosen ones, plus an optional
-    random draw from a category for each attempt."""
+    """A quiz in a module (*Pages*, under a module; settings on its *Settings* tab). Questions come
+    from the question bank: chosen ones (QuizQuestion rows, edited inline), plus an optional random
+    draw from a category for each attempt. Learners' Attempts are marked on the server; the
+    *Statistics* button shows item statistics."""
 
     class GradingMethod(models.TextChoices):
         HIGHEST = "highest", "Highest attempt"
@@ -148,37 +159,69 @@ class QuizPage(CourseItemMixin, Page):
     def question_count(self):
         return self.quiz_questions.count() + (self.random_count if self.random_category_id else 0)
 
-    def serve(self, request, *args, **kwargs):
-        return self.serve_item(request, super().serve, *args, **kwargs)
+    def build_snapshot(self, rng=None):
+        """The questions one attempt shows, with their answer keys: the chosen ones plus a
+        random draw, shuffled as the quiz is set to."""
+        rng = rng or secrets.SystemRandom()
+        questions = self.questions()
+        if self.random_category_id and self.random_count:
+            chosen = {q.pk for q in questions}
+            pool = list(
+                Question.objects.filter(category_id=self.random_category_id)
+                .exclude(pk__in=chosen)
+                .values_list("pk", flat=True)
+            )
+            drawn = rng.sample(pool, min(self.random_count, len(pool)))
+            questions += list(Question.objects.filter(pk__in=drawn))
+        if self.shuffle_questions:
+            rng.shuffle(questions)
+        return [q.to_snapshot(rng if self.shuffle_options else None) for q in questions]
+
+    @classmethod
+    def done_item_ids(cls, enrolments, item_ids):
+        """Quizzes passed in each enrolment's current cycle, by each quiz's grading method (the
+        highest attempt counts, or the latest), in 2 queries."""
+        latest_only = set(
+            cls.objects.filter(pk__in=item_ids, grading_method=cls.GradingMethod.LATEST).values_list(
+                "pk", flat=True
+            )
+        )
+        rows = Attempt.objects.filter(
+            user_id__in={e.user_id for e in enrolments}, quiz_id__in=item_ids, submitted_at__isnull=False
+        ).values_list("user_id", "quiz_id", "number", "passed", "started_at")
+        by_user = {}
+        for user_id, *row in rows:
+            by_user.setdefault(user_id, []).append(row)
+        done = {}
+        for enrolment in enrolments:
+            since = enrolment.cycle_started_at
+            passed, latest = set(), {}
+            for quiz_id, number, did_pass, started_at in by_user.get(enrolment.user_id, []):
+                if since is not None and started_at < since:
+                    continue
+                if quiz_id in latest_only:
+                    if number > latest.get(quiz_id, (0, False))[0]:
+                        latest[quiz_id] = (number, did_pass)
+                elif did_pass:
+                    passed.add(quiz_id)
+            done[enrolment.pk] = passed | {quiz_id for quiz_id, (_, ok) in latest.items() if ok}
+        return done
 
     def serve_preview(self, request, mode_name):
         """Trainers preview the quiz as a learner sees it; nothing is saved."""
-        from django.template.response import TemplateResponse
-
-        from .services import build_snapshot
-
         attempt = Attempt(
-            quiz=self, user=request.user, number=1, pass_mark=self.pass_mark, snapshot=build_snapshot(self)
+            quiz=self, user=request.user, number=1, pass_mark=self.pass_mark, snapshot=self.build_snapshot()
         )
-        from .forms import AttemptForm
-
         return TemplateResponse(
             request,
             "quizzes/attempt.html",
             {"attempt": attempt, "quiz": self, "page": self, "form": AttemptForm(attempt), "preview": True},
         )
 
-    def get_context(self, request, *args, **kwargs):
-        from .services import quiz_status
-
-        context = super().get_context(request, *args, **kwargs)
-        if context.get("enrolment") is not None:
-            context["status"] = quiz_status(request.user, self)
-        return context
-
 
 class QuizExtension(models.Model):
-    """Extra time a trainer grants one learner on one quiz (WCAG 2.2.1, timing adjustable)."""
+    """Extra time a trainer grants one learner on one quiz (WCAG 2.2.1, timing adjustable);
+    *Question bank > Extra time* in the admin."""
 
     quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="extensions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -197,6 +240,8 @@ class QuizExtension(models.Model):
 
 
 class QuizQuestion(Orderable):
+    """A question a quiz asks, in order: the inline *Questions* panel of a QuizPage."""
+
     quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="quiz_questions")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
 
@@ -207,6 +252,12 @@ class QuizQuestion(Orderable):
 
 
 class Attempt(models.Model):
+    """One learner's attempt at a quiz. `snapshot` holds the questions exactly as shown, answer
+    keys included (never sent to the browser), so marking and review use what the learner saw
+    even if a question is edited later. Answers are autosaved until it is submitted once and
+    marked (Response rows). Learners see it on the quiz page and its result page; trainers see
+    it through the quiz statistics."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveIntegerField(default=1)
@@ -247,7 +298,8 @@ class Attempt(models.Model):
 
 
 class Response(models.Model):
-    """One marked answer in a submitted attempt (the basis of item statistics)."""
+    """One marked answer in a submitted attempt, by position in the snapshot: the basis of the
+    quiz's item statistics in the admin."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     question = models.ForeignKey(Question, null=True, on_delete=models.SET_NULL, related_name="responses")

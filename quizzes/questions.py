@@ -15,7 +15,6 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.html import strip_tags
 from polymorphic.models import PolymorphicModel
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -27,6 +26,11 @@ QUESTION_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
 class Question(PolymorphicModel):
+    """A question in the bank (*Question bank* in the admin, one editor per type), in a
+    QuestionCategory. This thin base holds what every type shares; each subtype (django-polymorphic)
+    adds its own fields and decides how an answer is marked (`grade`). Quizzes use questions through
+    QuizQuestion or a random draw; an Attempt keeps a snapshot (`to_snapshot`/`from_snapshot`)."""
+
     category = models.ForeignKey(
         "quizzes.QuestionCategory", on_delete=models.PROTECT, related_name="questions"
     )
@@ -113,10 +117,6 @@ class Question(PolymorphicModel):
         question = model(pk=data["id"], **values)
         question.snapshot_extra = data.get("extra", {})
         return question
-
-    @property
-    def plain_text(self):
-        return strip_tags(self.text)
 
 
 def stream_items(stream):

@@ -6,7 +6,6 @@ attempt limit holds), and closing an attempt is a conditional UPDATE that only o
 On PostgreSQL the attempt row is also locked (SELECT ... FOR UPDATE) while it is read and written.
 """
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Attempt, Question, QuizExtension, QuizPage, Response
+from courses.models import Enrolment
+from courses.services import check_completion, get_enrolment
+
+from .models import Attempt, QuizExtension, QuizPage, Response
 
 # Answers arriving this long after the deadline still count (network and clock slack).
 DEADLINE_GRACE = timedelta(seconds=15)
@@ -80,8 +82,6 @@ class QuizStatus:
 
 def cycle_start(user, quiz):
     """When the learner's current run through the course began (None: their first run)."""
-    from courses.models import Enrolment
-
     return (
         Enrolment.objects.filter(user=user, course_id=quiz.get_parent().get_parent().pk)
         .values_list("cycle_started_at", flat=True)
@@ -101,58 +101,6 @@ def quiz_status(user, quiz):
     if in_progress and close_if_expired(in_progress):
         return quiz_status(user, quiz)
     return QuizStatus(quiz=quiz, attempts=[a for a in attempts if a.is_submitted], in_progress=in_progress)
-
-
-def passed_quiz_ids(user, quiz_ids, since=None):
-    """Which of these quizzes the learner has passed, by each quiz's grading method (2 queries).
-
-    `since` limits it to attempts started since then (a course retaken for renewal)."""
-    return passed_quiz_ids_by_since(user, quiz_ids, [since])[since]
-
-
-def passed_quiz_ids_by_since(user, quiz_ids, sinces):
-    """passed_quiz_ids for several cycle starts at once, still in 2 queries."""
-    latest_only = set(
-        QuizPage.objects.filter(pk__in=quiz_ids, grading_method=QuizPage.GradingMethod.LATEST).values_list(
-            "pk", flat=True
-        )
-    )
-    rows = list(
-        Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, submitted_at__isnull=False).values_list(
-            "quiz_id", "number", "passed", "started_at"
-        )
-    )
-    result = {}
-    for since in sinces:
-        passed, latest = set(), {}
-        for quiz_id, number, did_pass, started_at in rows:
-            if since is not None and started_at < since:
-                continue
-            if quiz_id in latest_only:
-                if number > latest.get(quiz_id, (0, False))[0]:
-                    latest[quiz_id] = (number, did_pass)
-            elif did_pass:
-                passed.add(quiz_id)
-        result[since] = passed | {quiz_id for quiz_id, (_, did_pass) in latest.items() if did_pass}
-    return result
-
-
-def build_snapshot(quiz, rng=None):
-    """The questions one attempt shows: the chosen ones plus a random draw, shuffled as set."""
-    rng = rng or secrets.SystemRandom()
-    questions = quiz.questions()
-    if quiz.random_category_id and quiz.random_count:
-        chosen = {q.pk for q in questions}
-        pool = list(
-            Question.objects.filter(category_id=quiz.random_category_id)
-            .exclude(pk__in=chosen)
-            .values_list("pk", flat=True)
-        )
-        drawn = rng.sample(pool, min(quiz.random_count, len(pool)))
-        questions += list(Question.objects.filter(pk__in=drawn))
-    if quiz.shuffle_questions:
-        rng.shuffle(questions)
-    return [q.to_snapshot(rng if quiz.shuffle_options else None) for q in questions]
 
 
 def time_allowed(user, quiz):
@@ -180,7 +128,7 @@ def start_attempt(user, quiz):
                 raise QuizUnavailable(
                     f"You have used all {quiz.attempts_allowed} attempts allowed at this quiz."
                 )
-            snapshot = build_snapshot(quiz)
+            snapshot = quiz.build_snapshot()
             if not snapshot:
                 raise QuizUnavailable("This quiz has no questions yet.")
             allowed = time_allowed(user, quiz)
@@ -253,8 +201,6 @@ def submit_attempt(attempt, answers, now=None):
 
     After the deadline, the answers sent now are ignored and the ones saved in time are marked.
     """
-    from courses.services import check_completion, get_enrolment
-
     now = now or timezone.now()
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)

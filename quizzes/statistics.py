@@ -107,8 +107,7 @@ def select_attempts(quiz, attempts, which):
         chosen = [max(user_attempts, key=lambda a: a.number) for user_attempts in by_user.values()]
     else:  # the same rule as QuizStatus.graded_attempt: highest score, earliest on a tie
         chosen = [
-            max(user_attempts, key=lambda a: (a.score, -a.number))
-            for user_attempts in by_user.values()
+            max(user_attempts, key=lambda a: (a.score, -a.number)) for user_attempts in by_user.values()
         ]
     ids = {a.pk for a in chosen}
     return [a for a in attempts if a.pk in ids]

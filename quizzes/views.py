@@ -1,46 +1,66 @@
+"""Learner views for quizzes: start an attempt, answer (with autosave), submit, see the result.
+
+Every view goes through the courses access gate for the quiz (live, page privacy, enrolment,
+module lock), and an attempt is found only among the learner's own: anyone else's attempt gives
+the same 404 as one that does not exist.
+"""
+
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from courses.services import get_enrolment, item_context
+from courses.access import AccessRefused, open_course_item
+from courses.views import course_item_view, refusal_response
 
 from . import services
 from .forms import AttemptForm
 from .models import Attempt, QuizPage
 
 
-def own_attempt(request, attempt_id):
-    """The attempt if it belongs to this learner; 404 otherwise (never reveal that it exists)."""
-    attempt = Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=request.user).first()
-    if attempt is None:
-        raise Http404("No such attempt.")
-    return attempt
+def quiz_page_context(page, request):
+    """The learner's attempts at a quiz they may open (a courses.page_context provider)."""
+    access = getattr(request, "course_access", None)
+    if access is None or access.page.pk != page.pk:
+        return {}
+    return {"status": services.quiz_status(request.user, page)}
 
 
-def page_context(request, attempt, **extra):
-    context = {"attempt": attempt, "quiz": attempt.quiz, "page": attempt.quiz, **extra}
-    enrolment = get_enrolment(request.user, attempt.quiz.course)
-    if enrolment:
-        context.update(item_context(enrolment, attempt.quiz))
-    return context
+def page_context(attempt, access, **extra):
+    return {**access.context, "attempt": attempt, "quiz": attempt.quiz, "page": attempt.quiz, **extra}
+
+
+def with_own_attempt(check_lock=True):
+    """Call the view with the learner's own attempt and the gate's CourseAccess for its quiz, or
+    answer the gate's refusal. Another learner's attempt is the same 404 as a missing one."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, attempt_id):
+            attempt = Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=request.user).first()
+            if attempt is None:
+                raise Http404("No such attempt.")
+            try:
+                access = open_course_item(request, attempt.quiz, check_lock=check_lock)
+            except AccessRefused as refusal:
+                return refusal_response(request, refusal)
+            return view(request, attempt, access)
+
+        return wrapped
+
+    return decorator
 
 
 @require_POST
 @login_required
-def start_attempt_view(request, quiz_id):
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
-    enrolment = get_enrolment(request.user, quiz.course)
-    if enrolment is None:
-        messages.info(request, "Enrol in the course to take its quizzes.")
-        return redirect(quiz.course.url)
-    locked_by = item_context(enrolment, quiz)["locked_by"]
-    if locked_by is not None:
-        messages.error(request, f"This quiz unlocks when you complete “{locked_by.title}”.")
-        return redirect(quiz.course.url)
+@course_item_view(QuizPage)
+def start_attempt_view(request, access):
+    quiz = access.page
     try:
         attempt = services.start_attempt(request.user, quiz)
     except services.QuizUnavailable as error:
@@ -52,8 +72,8 @@ def start_attempt_view(request, quiz_id):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def attempt_view(request, attempt_id):
-    attempt = own_attempt(request, attempt_id)
+@with_own_attempt()
+def attempt_view(request, attempt, access):
     if not attempt.is_submitted and services.close_if_expired(attempt):
         messages.warning(
             request, "Time ran out, so your attempt was submitted with the answers saved in time."
@@ -81,15 +101,15 @@ def attempt_view(request, attempt_id):
     return render(
         request,
         "quizzes/attempt.html",
-        page_context(request, attempt, form=form, seconds_left=services.seconds_left(attempt)),
+        page_context(attempt, access, form=form, seconds_left=services.seconds_left(attempt)),
     )
 
 
 @require_POST
 @login_required
-def autosave_view(request, attempt_id):
+@with_own_attempt()
+def autosave_view(request, attempt, access):
     """Save answers as they change. The reply says only whether they were saved: never a mark."""
-    attempt = own_attempt(request, attempt_id)
     if not attempt.is_submitted and services.close_if_expired(attempt):
         attempt.refresh_from_db()
     if attempt.is_submitted:
@@ -116,8 +136,8 @@ def autosave_view(request, attempt_id):
 
 @never_cache
 @login_required
-def result_view(request, attempt_id):
-    attempt = own_attempt(request, attempt_id)
+@with_own_attempt(check_lock=False)
+def result_view(request, attempt, access):
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     status = services.quiz_status(request.user, attempt.quiz)
@@ -137,5 +157,5 @@ def result_view(request, attempt_id):
     return render(
         request,
         "quizzes/result.html",
-        page_context(request, attempt, rows=rows, review=review, status=status),
+        page_context(attempt, access, rows=rows, review=review, status=status),
     )

@@ -9,11 +9,12 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button
 
+from lms.admin_utils import PermissionMenuItem
+
 from .admin_views import (
     AllQuestionsIndexView,
     CategoryIndexView,
     GiftImportView,
-    PermissionMenuItem,
     ProtectedDeleteView,
     QuizExtensionCreateView,
     QuizExtensionEditView,
@@ -76,9 +77,7 @@ class QuestionViewSet(ModelViewSet):
         return self.model.type_label
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(
-            queryset=self.model.objects.select_related("category"), **kwargs
-        )
+        return super().get_index_view_kwargs(queryset=self.model.objects.select_related("category"), **kwargs)
 
 
 class SingleChoiceQuestionViewSet(QuestionViewSet):

@@ -1,6 +1,14 @@
 import pytest
+from django.test import TestCase
 
-from courses.factories import make_course, make_user
+from courses.factories import make_user
+from quizzes.factories import make_course
+
+
+def run_on_commit():
+    """Run the on-commit callbacks (queued certificate renders, emails) of what happens inside,
+    as a real commit would: tests run inside a transaction that never commits."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 @pytest.fixture

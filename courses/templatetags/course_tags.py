@@ -10,15 +10,6 @@ def module_progress(progress, module):
 
 
 @register.simple_tag
-def module_status(progress, module):
-    """'2 of 3 complete' for one module of a course outline (no queries)."""
-    module_progress = progress.module_progress.get(module.page.pk)
-    if module_progress is None:
-        return ""
-    return f"{module_progress.done} of {module_progress.total} required items complete."
-
-
-@register.simple_tag
 def module_lock(progress, module):
     """The module that must be completed first, if this one is locked."""
     module_progress = progress.module_progress.get(module.page.pk)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "dashboard",
     "content",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -12,9 +12,14 @@ from courses.factories import make_user
 from courses.services import enrol
 from lms.models import User
 
+from ..conftest import run_on_commit
+
 
 def certificate_for(user, course):
-    certificate, _ = issue_certificate(enrol(user, course))
+    """Issue a certificate and render its PDF (the immediate task backend, run on commit)."""
+    with run_on_commit():
+        certificate, _ = issue_certificate(enrol(user, course))
+    certificate.refresh_from_db()
     return certificate
 
 

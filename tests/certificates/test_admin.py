@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateRevision, CertificateTemplate
-from courses.factories import make_course, make_user
+from courses.factories import make_user
 from lms.models import Organisation, User
+from quizzes.factories import make_course
 
 from .conftest import certificate_for
 from .test_pdf import pdf_text

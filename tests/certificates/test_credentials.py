@@ -8,7 +8,7 @@ import pytest
 
 from certificates.credentials import OB_CONTEXT, VC_CONTEXT
 from certificates.services import revoke_certificate
-from courses.factories import make_course
+from quizzes.factories import make_course
 
 from .conftest import certificate_for
 

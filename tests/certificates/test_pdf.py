@@ -26,7 +26,8 @@ from certificates.pdf import (
     render_certificate_pdf,
     render_certificate_pdf_bounded,
 )
-from courses.factories import make_course, make_user
+from courses.factories import make_user
+from quizzes.factories import make_course
 
 from .conftest import certificate_for
 

@@ -11,10 +11,11 @@ from courses.assignments import (
     overdue_assignments,
     overdue_rows,
 )
-from courses.factories import make_course, make_user
+from courses.factories import make_user
 from courses.models import Assignment, Enrolment, LessonPage
 from courses.services import complete_lesson, enrol, start_retake
 from lms.models import Organisation, User
+from quizzes.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,9 @@
 import pytest
 from django.core.cache import cache
 
-from courses.factories import catalogue, make_course
+from courses.factories import catalogue
 from courses.models import CoursePage, LessonPage
+from quizzes.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,11 @@
 import pytest
 
 from certificates.models import Certificate
-from courses.factories import make_course
 from courses.models import LessonCompletion, LessonPage
 from courses.services import complete_lesson, course_outline, course_progress, enrol
+from quizzes.factories import make_course
+
+from ..conftest import run_on_commit
 
 
 @pytest.mark.django_db
@@ -39,13 +41,13 @@ def test_last_lesson_completes_course_and_issues_one_certificate(learner):
     course = make_course(lessons_per_module=2, quiz=False)
     enrolment = enrol(learner, course)
     lessons = list(LessonPage.objects.descendant_of(course).order_by("path"))
-    assert complete_lesson(enrolment, lessons[0]) is None
-    certificate = complete_lesson(enrolment, lessons[1])
-    assert certificate is not None
-    assert complete_lesson(enrolment, lessons[1]).pk == certificate.pk
+    assert complete_lesson(enrolment, lessons[0]) is False
+    with run_on_commit():
+        assert complete_lesson(enrolment, lessons[1]) is True
+    assert complete_lesson(enrolment, lessons[1]) is True
     enrolment.refresh_from_db()
     assert enrolment.is_complete
-    assert Certificate.objects.filter(user=learner).count() == 1
+    certificate = Certificate.objects.get(user=learner)  # one, however often it is completed
     assert certificate.pdf.name.endswith(".pdf")
 
 

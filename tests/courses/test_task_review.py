@@ -2,9 +2,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from courses.factories import make_course, make_user
+from courses.factories import make_user
 from courses.models import LessonPage, TaskSubmission
 from courses.services import course_progress, enrol, submit_task
+from quizzes.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

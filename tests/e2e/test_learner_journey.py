@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from courses.factories import make_course
+from quizzes.factories import make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses.factories import make_course, make_user
+from courses.factories import make_user
 from courses.models import Assignment, LessonPage
 from courses.services import enrol
+from quizzes.factories import make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from courses.factories import make_course, make_user
+from courses.factories import make_user
 from courses.services import enrol
 from quizzes import factories
+from quizzes.factories import make_course
 from quizzes.models import Attempt, QuizPage, QuizQuestion
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

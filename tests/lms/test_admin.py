@@ -18,9 +18,7 @@ TRAINER_PASSWORD = "a-Long-pass-phrase-42"  # noqa: S105
 
 @pytest.fixture
 def trainer():
-    user = make_user(
-        email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER
-    )
+    user = make_user(email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER)
     user.groups.add(Group.objects.get(name="Trainers"))
     return user
 
@@ -92,7 +90,11 @@ def test_trainers_edit_pages_from_the_site_root():
     page_permissions = GroupPagePermission.objects.filter(group=group)
     assert {p.page_id for p in page_permissions} == {site_root.pk}
     assert {p.permission.codename for p in page_permissions} == {
-        "add_page", "change_page", "publish_page", "lock_page", "unlock_page",
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
     }
 
 
@@ -103,8 +105,12 @@ def test_trainers_add_and_choose_images_and_documents_in_the_root_collection():
     root_collection = Collection.get_first_root_node()
     assert {p.collection_id for p in collection_permissions} == {root_collection.pk}
     assert {p.permission.codename for p in collection_permissions} == {
-        "add_image", "change_image", "choose_image",
-        "add_document", "change_document", "choose_document",
+        "add_image",
+        "change_image",
+        "choose_image",
+        "add_document",
+        "change_document",
+        "choose_document",
     }
 
 
@@ -115,7 +121,10 @@ def test_trainers_hold_nothing_on_users_groups_sites_or_settings(trainer):
     held |= {p.permission for p in GroupCollectionPermission.objects.filter(group=group)}
 
     forbidden = {
-        ("lms", "user"), ("auth", "group"), ("auth", "permission"), ("wagtailcore", "site"),
+        ("lms", "user"),
+        ("auth", "group"),
+        ("auth", "permission"),
+        ("wagtailcore", "site"),
     }
     assert not [p for p in held if (p.content_type.app_label, p.content_type.model) in forbidden]
     assert not [p for p in held if p.content_type.app_label in {"wagtailsettings", "wagtailusers"}]
@@ -195,8 +204,11 @@ def test_trainer_edits_a_course_made_by_someone_else(client, trainer, course):
 
     assert client.get(edit_url).status_code == 200
     response = client.post(
-        edit_url, {**course_form_data(title="Social media basics, revised", slug=course.slug),
-                   "action-publish": "action-publish"},
+        edit_url,
+        {
+            **course_form_data(title="Social media basics, revised", slug=course.slug),
+            "action-publish": "action-publish",
+        },
     )
 
     assert response.status_code == 302
@@ -221,10 +233,17 @@ def test_trainer_is_refused_users_groups_and_sites(client, trainer, url_name):
 def test_trainer_cannot_create_a_user(client, trainer):
     client.force_login(trainer)
 
-    client.post(reverse("wagtailusers_users:add"), {
-        "email": "sneaky@example.gov.au", "full_name": "Sneaky", "role": User.Role.TRAINER,
-        "password1": TRAINER_PASSWORD, "password2": TRAINER_PASSWORD, "is_superuser": "on",
-    })
+    client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "sneaky@example.gov.au",
+            "full_name": "Sneaky",
+            "role": User.Role.TRAINER,
+            "password1": TRAINER_PASSWORD,
+            "password2": TRAINER_PASSWORD,
+            "is_superuser": "on",
+        },
+    )
 
     assert not User.objects.filter(email="sneaky@example.gov.au").exists()
 
@@ -252,15 +271,18 @@ def test_superuser_creates_a_user_with_full_name_role_and_organisation(client, a
     assert b'name="full_name"' in form_page.content
     assert b'name="first_name"' not in form_page.content
 
-    response = client.post(add_url, {
-        "email": "Councillor@Example.gov.au",
-        "full_name": "Casey Councillor",
-        "role": User.Role.COUNCILLOR,
-        "organisation": council.pk,
-        "password1": TRAINER_PASSWORD,
-        "password2": TRAINER_PASSWORD,
-        "groups": [],
-    })
+    response = client.post(
+        add_url,
+        {
+            "email": "Councillor@Example.gov.au",
+            "full_name": "Casey Councillor",
+            "role": User.Role.COUNCILLOR,
+            "organisation": council.pk,
+            "password1": TRAINER_PASSWORD,
+            "password2": TRAINER_PASSWORD,
+            "groups": [],
+        },
+    )
 
     assert response.status_code == 302, response.context and response.context["form"].errors
     user = User.objects.get(email__iexact="councillor@example.gov.au")
@@ -280,16 +302,19 @@ def test_superuser_makes_a_user_a_trainer(client, admin_user, learner):
     assert form_page.status_code == 200
     assert learner.full_name.encode() in form_page.content
 
-    response = client.post(edit_url, {
-        "email": learner.email,
-        "full_name": "Alex Citizen-Trainer",
-        "role": User.Role.TRAINER,
-        "organisation": "",
-        "is_active": "on",
-        "password1": "",
-        "password2": "",
-        "groups": [trainers.pk],
-    })
+    response = client.post(
+        edit_url,
+        {
+            "email": learner.email,
+            "full_name": "Alex Citizen-Trainer",
+            "role": User.Role.TRAINER,
+            "organisation": "",
+            "is_active": "on",
+            "password1": "",
+            "password2": "",
+            "groups": [trainers.pk],
+        },
+    )
 
     assert response.status_code == 302, response.context and response.context["form"].errors
     learner.refresh_from_db()
@@ -303,10 +328,16 @@ def test_superuser_makes_a_user_a_trainer(client, admin_user, learner):
 def test_user_form_errors_show_instead_of_saving(client, admin_user):
     client.force_login(admin_user)
 
-    response = client.post(reverse("wagtailusers_users:add"), {
-        "email": "nameless@example.gov.au", "full_name": "", "role": User.Role.OTHER,
-        "password1": TRAINER_PASSWORD, "password2": "something-else-entirely",
-    })
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "nameless@example.gov.au",
+            "full_name": "",
+            "role": User.Role.OTHER,
+            "password1": TRAINER_PASSWORD,
+            "password2": "something-else-entirely",
+        },
+    )
 
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"full_name", "password2"}
@@ -323,7 +354,9 @@ def test_user_listing_searches_and_sorts_by_full_name(client, admin_user, learne
     assert [u.pk for u in found.context["object_list"]] == [other_learner.pk]
     assert by_name.status_code == 200
     assert [u.full_name for u in by_name.context["object_list"]] == [
-        "Sam Other", "Alex Citizen", "Ada Admin",
+        "Sam Other",
+        "Alex Citizen",
+        "Ada Admin",
     ]
 
 
@@ -331,9 +364,7 @@ def test_superuser_manages_organisations(client, admin_user):
     client.force_login(admin_user)
     assert b"Organisations" in client.get(reverse("wagtailadmin_home")).content
 
-    response = client.post(
-        reverse("organisation:add"), {"name": "Department of Examples", "kind": "agency"}
-    )
+    response = client.post(reverse("organisation:add"), {"name": "Department of Examples", "kind": "agency"})
 
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Department of Examples")

@@ -49,9 +49,7 @@ QUIZ_SETTINGS = {  # the quiz settings tab, as the editor sends it by default
 
 @pytest.fixture
 def trainer(client):
-    user = make_user(
-        email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER
-    )
+    user = make_user(email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER)
     user.groups.add(Group.objects.get(name="Trainers"))
     client.force_login(user)
     return user
@@ -70,14 +68,16 @@ def option(text, correct=False, feedback=""):
 
 
 def question_form_data(category, options, name="Sharing a screenshot"):
-    return nested_form_data({
-        "category": category.pk,
-        "name": name,
-        "text": rich_text("<p>A resident posts a screenshot showing a neighbour's address.</p>"),
-        "options": streamfield(options),
-        "general_feedback": rich_text("<p>Personal information stays out of public replies.</p>"),
-        "default_mark": "1.00",
-    })
+    return nested_form_data(
+        {
+            "category": category.pk,
+            "name": name,
+            "text": rich_text("<p>A resident posts a screenshot showing a neighbour's address.</p>"),
+            "options": streamfield(options),
+            "general_feedback": rich_text("<p>Personal information stays out of public replies.</p>"),
+            "default_mark": "1.00",
+        }
+    )
 
 
 # --- categories ----------------------------------------------------------------------------------
@@ -105,11 +105,17 @@ def test_trainer_creates_a_single_choice_question_with_its_options(client, train
     assert b'data-contentpath="options"' in form_page.content  # the StreamField's block widget
     assert b"is_correct" in form_page.content
 
-    response = client.post(add_url, question_form_data(category, [
-        option("Reply publicly with the details"),
-        option("Hide the comment and contact them privately", correct=True, feedback="Yes."),
-        option("Ignore it"),
-    ]))
+    response = client.post(
+        add_url,
+        question_form_data(
+            category,
+            [
+                option("Reply publicly with the details"),
+                option("Hide the comment and contact them privately", correct=True, feedback="Yes."),
+                option("Ignore it"),
+            ],
+        ),
+    )
 
     assert response.status_code == 302, response.context and response.context["form"].errors
     question = Question.objects.get()
@@ -124,12 +130,18 @@ def test_trainer_creates_a_single_choice_question_with_its_options(client, train
     assert "screenshot" in question.text
 
 
-def test_a_question_without_a_correct_option_shows_the_error_and_saves_nothing(
-    client, trainer, category
-):
-    response = client.post(reverse("singlechoicequestion:add"), question_form_data(category, [
-        option("Reply publicly"), option("Ignore it"), option("Delete it"),
-    ]))
+def test_a_question_without_a_correct_option_shows_the_error_and_saves_nothing(client, trainer, category):
+    response = client.post(
+        reverse("singlechoicequestion:add"),
+        question_form_data(
+            category,
+            [
+                option("Reply publicly"),
+                option("Ignore it"),
+                option("Delete it"),
+            ],
+        ),
+    )
 
     assert response.status_code == 200
     assert b"Mark exactly one option as correct." in response.content
@@ -154,15 +166,24 @@ def test_trainer_edits_a_question_and_its_options(client, trainer, category):
     assert form_page.status_code == 200
     assert b"Pause and check the facts" in form_page.content
 
-    response = client.post(edit_url, question_form_data(category, [
-        option("Pause and check the facts", correct=True), option("Share it"),
-    ], name="Best first step, revised"))
+    response = client.post(
+        edit_url,
+        question_form_data(
+            category,
+            [
+                option("Pause and check the facts", correct=True),
+                option("Share it"),
+            ],
+            name="Best first step, revised",
+        ),
+    )
 
     assert response.status_code == 302, response.context and response.context["form"].errors
     question.refresh_from_db()
     assert question.name == "Best first step, revised"
     assert [o["text"] for _, o in question.option_list()] == [
-        "Pause and check the facts", "Share it",
+        "Pause and check the facts",
+        "Share it",
     ]
 
 
@@ -228,20 +249,25 @@ def test_trainer_creates_a_quiz_page_in_a_module(client, trainer, course, catego
     assert form_page.status_code == 200
     assert b"quiz_questions-TOTAL_FORMS" in form_page.content
 
-    response = client.post(add_url, {
-        **nested_form_data({
-            "title": "Privacy check",
-            "slug": "privacy-check",
-            "intro": rich_text("<p>Five minutes.</p>"),
-            "pass_mark": "70",
-            **QUIZ_SETTINGS,
-            "quiz_questions": inline_formset(
-                [{"question": second.pk}, {"question": first.pk}], min=1
+    response = client.post(
+        add_url,
+        {
+            **nested_form_data(
+                {
+                    "title": "Privacy check",
+                    "slug": "privacy-check",
+                    "intro": rich_text("<p>Five minutes.</p>"),
+                    "pass_mark": "70",
+                    **QUIZ_SETTINGS,
+                    "quiz_questions": inline_formset(
+                        [{"question": second.pk}, {"question": first.pk}], min=1
+                    ),
+                    "comments": EMPTY_COMMENTS,
+                }
             ),
-            "comments": EMPTY_COMMENTS,
-        }),
-        "action-publish": "action-publish",
-    })
+            "action-publish": "action-publish",
+        },
+    )
 
     assert response.status_code == 302, response.context and response.context["form"].errors
     quiz = QuizPage.objects.get(slug="privacy-check")
@@ -261,15 +287,17 @@ def test_a_quiz_drawing_random_questions_needs_a_category_to_draw_from(client, t
     response = client.post(
         reverse("wagtailadmin_pages:add", args=("quizzes", "quizpage", module.pk)),
         {
-            **nested_form_data({
-                "title": "Random quiz",
-                "slug": "random-quiz",
-                "pass_mark": "80",
-                **QUIZ_SETTINGS,
-                "random_count": "5",
-                "quiz_questions": inline_formset([]),
-                "comments": EMPTY_COMMENTS,
-            }),
+            **nested_form_data(
+                {
+                    "title": "Random quiz",
+                    "slug": "random-quiz",
+                    "pass_mark": "80",
+                    **QUIZ_SETTINGS,
+                    "random_count": "5",
+                    "quiz_questions": inline_formset([]),
+                    "comments": EMPTY_COMMENTS,
+                }
+            ),
             "action-publish": "action-publish",
         },
     )
@@ -283,14 +311,16 @@ def test_a_quiz_drawing_random_questions_needs_a_category_to_draw_from(client, t
 
 
 def typed_form_data(category, name, **type_fields):
-    return nested_form_data({
-        "category": category.pk,
-        "name": name,
-        "text": rich_text(f"<p>{name}?</p>"),
-        **type_fields,
-        "general_feedback": rich_text("<p>Because the policy says so.</p>"),
-        "default_mark": "2.00",
-    })
+    return nested_form_data(
+        {
+            "category": category.pk,
+            "name": name,
+            "text": rich_text(f"<p>{name}?</p>"),
+            **type_fields,
+            "general_feedback": rich_text("<p>Because the policy says so.</p>"),
+            "default_mark": "2.00",
+        }
+    )
 
 
 def answer(text, fraction=100, feedback=""):
@@ -313,9 +343,15 @@ def item(text):
 QUESTION_TYPE_CASES = {
     "multiple response": (
         MultipleResponseQuestion,
-        {"options": streamfield([
-            option("Name", correct=True), option("Address", correct=True), option("Favourite colour"),
-        ])},
+        {
+            "options": streamfield(
+                [
+                    option("Name", correct=True),
+                    option("Address", correct=True),
+                    option("Favourite colour"),
+                ]
+            )
+        },
         lambda q: q.correct_answer_display() == "Name; Address",
     ),
     "true/false": (
@@ -335,11 +371,19 @@ QUESTION_TYPE_CASES = {
     ),
     "matching": (
         MatchingQuestion,
-        {"pairs": streamfield([
-            pair("Facebook", "Meta"), pair("YouTube", "Google"), pair("", "Microsoft"),
-        ])},
-        lambda q: [prompt for _, prompt, _ in q.prompts()] == ["Facebook", "YouTube"]
-        and q.choices() == ["Google", "Meta", "Microsoft"],
+        {
+            "pairs": streamfield(
+                [
+                    pair("Facebook", "Meta"),
+                    pair("YouTube", "Google"),
+                    pair("", "Microsoft"),
+                ]
+            )
+        },
+        lambda q: (
+            [prompt for _, prompt, _ in q.prompts()] == ["Facebook", "YouTube"]
+            and q.choices() == ["Google", "Meta", "Microsoft"]
+        ),
     ),
     "ordering": (
         OrderingQuestion,
@@ -427,26 +471,36 @@ def make_one_of_each_type(category):
     return [
         make_single_choice(category=category, name="Pick one"),
         MultipleResponseQuestion.objects.create(
-            category=category, name="Pick several", text=text,
+            category=category,
+            name="Pick several",
+            text=text,
             options=[("option", {"text": "A", "is_correct": True}), ("option", {"text": "B"})],
         ),
         TrueFalseQuestion.objects.create(
             category=category, name="True or not", text=text, correct_answer=True
         ),
         ShortAnswerQuestion.objects.create(
-            category=category, name="Type a word", text=text,
+            category=category,
+            name="Type a word",
+            text=text,
             answers=[("answer", {"text": "word", "fraction": 100})],
         ),
         NumericQuestion.objects.create(
-            category=category, name="Type a number", text=text,
+            category=category,
+            name="Type a number",
+            text=text,
             answers=[("answer", {"value": Decimal("4"), "tolerance": Decimal("0"), "fraction": 100})],
         ),
         MatchingQuestion.objects.create(
-            category=category, name="Match them", text=text,
+            category=category,
+            name="Match them",
+            text=text,
             pairs=[("pair", {"prompt": "a", "match": "1"}), ("pair", {"prompt": "b", "match": "2"})],
         ),
         OrderingQuestion.objects.create(
-            category=category, name="Order them", text=text,
+            category=category,
+            name="Order them",
+            text=text,
             items=[("item", {"text": "first"}), ("item", {"text": "second"})],
         ),
     ]
@@ -493,7 +547,8 @@ def question_bank_menu(response):
     """(label, url) of each item in the sidebar's Question bank submenu."""
     props = re.search(
         r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
-        response.content.decode(), re.DOTALL,
+        response.content.decode(),
+        re.DOTALL,
     )
 
     def find(node):
@@ -563,9 +618,7 @@ def extension_data(quiz, user, minutes, reason="Uses a screen reader"):
     return {"quiz": quiz.pk, "user": user.pk, "extra_minutes": str(minutes), "reason": reason}
 
 
-def test_trainer_grants_extra_time_and_an_open_attempt_gets_it(
-    client, trainer, course, timed_quiz, learner
-):
+def test_trainer_grants_extra_time_and_an_open_attempt_gets_it(client, trainer, course, timed_quiz, learner):
     enrol(learner, course)
     attempt = start_attempt(learner, timed_quiz)
     assert abs(attempt.deadline - attempt.started_at - timedelta(minutes=10)) < timedelta(seconds=1)
@@ -676,10 +729,7 @@ def gift_upload(text, name="privacy.gift"):
 
 def test_a_gift_file_with_errors_lists_them_by_line_and_imports_nothing(client, trainer):
     text = (
-        "// privacy\n"
-        "::Good::What is 2+2? {#4}\n"
-        "\n"
-        "::Broken::Which is personal information? {=Name ~Weather\n"
+        "// privacy\n::Good::What is 2+2? {#4}\n\n::Broken::Which is personal information? {=Name ~Weather\n"
     )
 
     response = client.post(reverse("gift:import"), {"file": gift_upload(text), "category": "Privacy"})
@@ -722,9 +772,13 @@ def test_trainer_imports_a_gift_file(client, trainer, category):
 def test_trainer_exports_a_category_as_gift(client, trainer, category):
     make_single_choice(category=category, name="Best first step")
     SingleChoiceQuestion.objects.create(  # invalid (two correct options), so left out
-        category=category, name="Two right answers", text="<p>Which?</p>",
-        options=[("option", {"text": "A", "is_correct": True}),
-                 ("option", {"text": "B", "is_correct": True})],
+        category=category,
+        name="Two right answers",
+        text="<p>Which?</p>",
+        options=[
+            ("option", {"text": "A", "is_correct": True}),
+            ("option", {"text": "B", "is_correct": True}),
+        ],
     )
 
     response = client.get(reverse("gift:export", args=(category.pk,)))

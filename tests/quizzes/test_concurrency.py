@@ -6,9 +6,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from courses.factories import make_course, make_user
+from courses.factories import make_user
 from courses.services import enrol
-from quizzes.factories import correct_option_id
+from quizzes.factories import correct_option_id, make_course
 from quizzes.models import Attempt, QuizPage, Response
 from quizzes.services import QuizUnavailable, start_attempt
 from tests.parallel import PARALLEL, run_in_parallel

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.sanitise import clean_html
+from lms.sanitise import clean_html
 from quizzes.gift import GiftError, export_gift, import_gift, parse_gift
 from quizzes.models import (
     MatchingQuestion,

@@ -5,17 +5,18 @@ import io
 import math
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
 import lms.urls
-from courses.factories import make_course, make_user
+from courses.factories import make_user
 from courses.models import ModulePage
 from courses.services import enrol
 from lms.models import User
-from quizzes import admin_reports
-from quizzes.factories import correct_option_id, make_quiz, make_single_choice
+from quizzes import admin_views
+from quizzes.factories import correct_option_id, make_course, make_quiz, make_single_choice
 from quizzes.models import (
     MatchingQuestion,
     MultipleResponseQuestion,
@@ -34,8 +35,8 @@ pytestmark = pytest.mark.django_db
 
 # The admin URLs are registered by a hook elsewhere; these tests bring their own.
 report_patterns = [
-    path("<int:quiz_id>/statistics/", admin_reports.quiz_statistics_view, name="statistics"),
-    path("<int:quiz_id>/statistics.csv", admin_reports.quiz_statistics_csv, name="statistics_csv"),
+    path("<int:quiz_id>/statistics/", admin_views.quiz_statistics_view, name="statistics"),
+    path("<int:quiz_id>/statistics.csv", admin_views.quiz_statistics_csv, name="statistics_csv"),
 ]
 urlpatterns = [
     path("stats-test/quizzes/", include((report_patterns, "quizzes_admin"))),
@@ -122,8 +123,15 @@ def designed():
         {good: delete, filler: no, reverse: None},
     ]
     attempts = [take(course, quiz, user, answers) for user, answers in zip(people, rows, strict=True)]
-    return {"quiz": quiz, "course": course, "good": good, "filler": filler, "reverse": reverse,
-            "people": people, "attempts": attempts}
+    return {
+        "quiz": quiz,
+        "course": course,
+        "good": good,
+        "filler": filler,
+        "reverse": reverse,
+        "people": people,
+        "attempts": attempts,
+    }
 
 
 def test_quiz_summary_over_all_submitted_attempts(designed):
@@ -143,7 +151,9 @@ def test_facility_and_standard_deviation_per_question(designed):
     questions = by_name(quiz_statistics(designed["quiz"]))
 
     assert [q.name for q in quiz_statistics(designed["quiz"]).questions] == [
-        "Good item", "Filler item", "Reverse item"
+        "Good item",
+        "Filler item",
+        "Reverse item",
     ]
     assert questions["Good item"].response_count == 4
     assert questions["Good item"].type_label == "Single choice"
@@ -206,50 +216,75 @@ def test_discrimination_needs_two_attempts_and_spread(db):
 
 def test_other_question_types_report_what_learners_answered(db):
     cat = category()
-    multiple = fresh(MultipleResponseQuestion.objects.create(
-        category=cat, name="Pick all", text="<p>Pick all that apply</p>",
-        options=[
-            ("option", {"text": "A", "is_correct": True, "feedback": ""}),
-            ("option", {"text": "B", "is_correct": True, "feedback": ""}),
-            ("option", {"text": "C", "is_correct": False, "feedback": ""}),
-        ],
-    ))
+    multiple = fresh(
+        MultipleResponseQuestion.objects.create(
+            category=cat,
+            name="Pick all",
+            text="<p>Pick all that apply</p>",
+            options=[
+                ("option", {"text": "A", "is_correct": True, "feedback": ""}),
+                ("option", {"text": "B", "is_correct": True, "feedback": ""}),
+                ("option", {"text": "C", "is_correct": False, "feedback": ""}),
+            ],
+        )
+    )
     short = ShortAnswerQuestion.objects.create(
-        category=cat, name="Typed", text="<p>Which principle?</p>",
+        category=cat,
+        name="Typed",
+        text="<p>Which principle?</p>",
         answers=[("answer", {"text": "privacy", "fraction": 100, "feedback": ""})],
     )
     numeric = NumericQuestion.objects.create(
-        category=cat, name="Number", text="<p>How many?</p>",
+        category=cat,
+        name="Number",
+        text="<p>How many?</p>",
         answers=[("answer", {"value": "42", "tolerance": "0", "fraction": 100, "feedback": ""})],
     )
-    matching = fresh(MatchingQuestion.objects.create(
-        category=cat, name="Match", text="<p>Match the owners</p>",
-        pairs=[
-            ("pair", {"prompt": "Facebook", "match": "Meta"}),
-            ("pair", {"prompt": "YouTube", "match": "Google"}),
-            ("pair", {"prompt": "", "match": "Myspace"}),
-        ],
-    ))
-    ordering = fresh(OrderingQuestion.objects.create(
-        category=cat, name="Order", text="<p>Put in order</p>",
-        items=[("item", {"text": "Pause"}), ("item", {"text": "Check"}), ("item", {"text": "Reply"})],
-    ))
+    matching = fresh(
+        MatchingQuestion.objects.create(
+            category=cat,
+            name="Match",
+            text="<p>Match the owners</p>",
+            pairs=[
+                ("pair", {"prompt": "Facebook", "match": "Meta"}),
+                ("pair", {"prompt": "YouTube", "match": "Google"}),
+                ("pair", {"prompt": "", "match": "Myspace"}),
+            ],
+        )
+    )
+    ordering = fresh(
+        OrderingQuestion.objects.create(
+            category=cat,
+            name="Order",
+            text="<p>Put in order</p>",
+            items=[("item", {"text": "Pause"}), ("item", {"text": "Check"}), ("item", {"text": "Reply"})],
+        )
+    )
     course, quiz = quiz_with([multiple, short, numeric, matching, ordering])
     facebook, youtube = (pid for pid, _, _ in matching.prompts())
     a, b, c = (oid for oid, _ in multiple.option_list())
     pause, check, reply = (iid for iid, _ in ordering.item_list())
     rows = [
         {
-            multiple: [a, b], short: "Privacy", numeric: "42",
-            matching: {facebook: "Meta", youtube: "Google"}, ordering: [pause, check, reply],
+            multiple: [a, b],
+            short: "Privacy",
+            numeric: "42",
+            matching: {facebook: "Meta", youtube: "Google"},
+            ordering: [pause, check, reply],
         },
         {
-            multiple: [a, c], short: "privacy", numeric: "42.0",
-            matching: {facebook: "Google", youtube: "Google"}, ordering: [check, pause, reply],
+            multiple: [a, c],
+            short: "privacy",
+            numeric: "42.0",
+            matching: {facebook: "Google", youtube: "Google"},
+            ordering: [check, pause, reply],
         },
         {
-            multiple: [a], short: "security", numeric: "41",
-            matching: {facebook: "Meta"}, ordering: [pause, check, reply],
+            multiple: [a],
+            short: "security",
+            numeric: "41",
+            matching: {facebook: "Meta"},
+            ordering: [pause, check, reply],
         },
     ]
     for user, answers in zip(learners(3), rows, strict=True):
@@ -260,7 +295,9 @@ def test_other_question_types_report_what_learners_answered(db):
     # Multiple response: 1, max(0, 1/2 - 1) = 0, and 1/2.
     assert questions["Pick all"].facility == pytest.approx(50.0)
     assert option_counts(questions["Pick all"]) == {
-        "A": (3, 100.0, True), "B": (1, 33.33, True), "C": (1, 33.33, False)
+        "A": (3, 100.0, True),
+        "B": (1, 33.33, True),
+        "C": (1, 33.33, False),
     }
     typed = [(r.text, r.count, r.fraction) for r in questions["Typed"].top_responses]
     assert typed == [("Privacy", 2, 1.0), ("security", 1, 0.0)]
@@ -329,7 +366,9 @@ def test_a_quiz_without_attempts_has_empty_statistics(db):
 
 def test_queries_do_not_grow_with_attempts(db, django_assert_max_num_queries):
     short = ShortAnswerQuestion.objects.create(
-        category=category(), name="Typed", text="<p>Which principle?</p>",
+        category=category(),
+        name="Typed",
+        text="<p>Which principle?</p>",
         answers=[("answer", {"text": "privacy", "fraction": 100, "feedback": ""})],
     )
     choice = fresh(make_single_choice(name="Chosen"))
@@ -406,8 +445,15 @@ def test_csv_has_the_question_table(client, superuser, designed):
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
-        "Position", "Question ID", "Question", "Type", "Responses", "Unanswered",
-        "Facility index (%)", "Standard deviation (%)", "Discrimination index (%)",
+        "Position",
+        "Question ID",
+        "Question",
+        "Type",
+        "Responses",
+        "Unanswered",
+        "Facility index (%)",
+        "Standard deviation (%)",
+        "Discrimination index (%)",
     ]
     assert rows[1] == ["1", str(good.pk), "Good item", "Single choice", "4", "0", "50.00", "57.74", "57.74"]
     assert rows[3][2:] == ["Reverse item", "True/false", "4", "1", "25.00", "50.00", "-57.74"]
@@ -418,14 +464,14 @@ def test_csv_view_denies_without_edit_permission(rf, designed):
     request = rf.get("/")
     request.user = designed["people"][1]
 
-    with pytest.raises(admin_reports.PermissionDenied):
-        admin_reports.quiz_statistics_csv(request, designed["quiz"].pk)
+    with pytest.raises(PermissionDenied):
+        admin_views.quiz_statistics_csv(request, designed["quiz"].pk)
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas():
-    assert admin_reports.csv_cell("=SUM(A1)") == "'=SUM(A1)"
-    assert admin_reports.csv_cell(-57.7351) == "-57.74"
-    assert admin_reports.csv_cell(None) == ""
+    assert admin_views.csv_cell("=SUM(A1)") == "'=SUM(A1)"
+    assert admin_views.csv_cell(-57.7351) == "-57.74"
+    assert admin_views.csv_cell(None) == ""
 
 
 @use_local_urls

@@ -1,4 +1,4 @@
-from content.sanitise import clean_html
+from lms.sanitise import clean_html
 
 
 def test_keeps_allowed_markup():

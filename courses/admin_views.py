@@ -1,10 +1,16 @@
-"""The admin's Training menu, for trainers: assign a course with a due date, enrol learners in bulk
-from a CSV file (upload, preview, confirm), and the overdue report (with a CSV download).
+"""The courses app's Wagtail admin views.
 
-Registered in lms/wagtail_hooks.py under /admin/training/ (URL namespace "training"). Wagtail's
-admin URLs already require `wagtailadmin.access_admin`; these views also need
-`courses.add_assignment` (assign, bulk enrol) or `courses.view_assignment` (overdue report),
-which the Trainers group has (lms/0004) and superusers have implicitly.
+Practice tasks (/admin/practice-tasks/, namespace "practice_tasks"): trainers who may edit a
+practice lesson review what learners submitted, approving it (which completes the lesson) or
+asking for changes.
+
+Training (/admin/training/, namespace "training"): assign a course with a due date, enrol learners
+in bulk from a CSV file (upload, preview, confirm), and the overdue report (with a CSV download).
+Wagtail's admin URLs already require `wagtailadmin.access_admin`; these views also need
+`courses.add_assignment` (assign, bulk enrol) or `courses.view_assignment` (overdue report), which
+the Trainers group has (lms/0004) and superusers have implicitly.
+
+Both are registered in courses/wagtail_hooks.py.
 """
 
 import csv
@@ -15,29 +21,112 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 
-from courses.assignments import (
+from lms.admin_utils import admin_context, long_date, plural, require
+from lms.models import Organisation, User
+
+from . import services
+from .assignments import assign_course, overdue_assignments, overdue_rows
+from .enrolment_csv import (
     MAX_CSV_BYTES,
     MAX_CSV_ROWS,
     EnrolmentCsvError,
-    assign_course,
     import_enrolment_csv,
-    overdue_assignments,
-    overdue_rows,
     parse_enrolment_csv,
 )
-from courses.models import CoursePage
+from .models import CoursePage, LessonPage, TaskSubmission
 
-from .models import Organisation, User
+# --- Practice tasks -------------------------------------------------------------------------------
+
+
+def reviewable_lesson_ids(user):
+    """Lessons needing approval that this user may edit (and so review)."""
+    lessons = LessonPage.objects.filter(requires_approval=True)
+    return [lesson.pk for lesson in lessons if lesson.permissions_for_user(user).can_edit()]
+
+
+def submissions_for(user):
+    return TaskSubmission.objects.filter(lesson_id__in=reviewable_lesson_ids(user)).select_related(
+        "lesson", "enrolment__user", "enrolment__course"
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve: the lesson counts as complete"), ("changes", "Ask for changes")],
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="The learner sees this on the lesson.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "changes" and not cleaned.get("feedback", "").strip():
+            self.add_error("feedback", "Say what to change, so the learner knows what to do next.")
+        return cleaned
+
+
+def index(request):
+    submissions = submissions_for(request.user)
+    status = request.GET.get("status", TaskSubmission.Status.PENDING)
+    if status in TaskSubmission.Status.values:
+        submissions = submissions.filter(status=status)
+    return TemplateResponse(
+        request,
+        "courses/admin/task_index.html",
+        {
+            "submissions": submissions.order_by("submitted_at")[:200],
+            "status": status,
+            "statuses": TaskSubmission.Status.choices,
+            "header_title": "Practice tasks",
+        },
+    )
+
+
+def review(request, submission_id):
+    submission = get_object_or_404(
+        TaskSubmission.objects.select_related("lesson", "enrolment__user", "enrolment__course"),
+        pk=submission_id,
+    )
+    if not submission.lesson.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        services.review_task(submission, request.user, approve, form.cleaned_data["feedback"].strip())
+        learner = submission.enrolment.user.full_name
+        messages.success(
+            request, f"Approved {learner}'s work." if approve else f"Asked {learner} for changes."
+        )
+        return redirect("practice_tasks:index")
+    return TemplateResponse(
+        request,
+        "courses/admin/task_review.html",
+        {
+            "submission": submission,
+            # Sanitised with nh3 when it was saved (TaskSubmission.save), so safe to show as HTML.
+            "work": mark_safe(submission.text),  # noqa: S308
+            "form": form,
+            "header_title": f"Review: {submission.lesson.title}",
+        },
+    )
+
+
+task_urlpatterns = [path("", index, name="index"), path("<int:submission_id>/", review, name="review")]
+
+
+# --- Training -------------------------------------------------------------------------------------
 
 ASSIGN_PERMISSION = "courses.add_assignment"
 REPORT_PERMISSION = "courses.view_assignment"
@@ -50,43 +139,6 @@ def can_assign(user):
 
 def can_view_reports(user):
     return user.has_perm(REPORT_PERMISSION)
-
-
-def require(check, request):
-    if not check(request.user):
-        raise PermissionDenied
-
-
-class PermissionMenuItem(MenuItem):
-    """A menu item shown only to users the `allowed(user)` check lets in."""
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allowed = allowed
-
-    def is_shown(self, request):
-        return self.allowed(request.user)
-
-
-def long_date(value):
-    return format_date(value, "l j F Y")
-
-
-def plural(count, singular, plural_form=None):
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
-def admin_context(title, icon, **context):
-    return {
-        "page_title": title,
-        "header_title": title,
-        "header_icon": icon,
-        "breadcrumbs_items": [
-            {"url": reverse("wagtailadmin_home"), "label": "Home"},
-            {"url": "", "label": title},
-        ],
-        **context,
-    }
 
 
 # --- form fields ---------------------------------------------------------------------------------
@@ -257,7 +309,7 @@ def assign_view(request):
         )
         return redirect("training:assign")
     return TemplateResponse(
-        request, "lms/admin/assign_course.html", admin_context("Assign a course", "calendar", form=form)
+        request, "courses/admin/assign_course.html", admin_context("Assign a course", "calendar", form=form)
     )
 
 
@@ -282,7 +334,7 @@ def preview_response(request, rows, errors, confirm_form=None, upload_form=None)
         confirm_form=confirm_form,
         upload_form=upload_form or CsvUploadForm(),
     )
-    return TemplateResponse(request, "lms/admin/bulk_enrol_preview.html", context)
+    return TemplateResponse(request, "courses/admin/bulk_enrol_preview.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,7 +352,7 @@ def bulk_enrol_view(request):
     context = admin_context(
         "Bulk enrol from CSV", "upload", form=form, max_rows=MAX_CSV_ROWS, csv_errors=None
     )
-    return TemplateResponse(request, "lms/admin/bulk_enrol_upload.html", context)
+    return TemplateResponse(request, "courses/admin/bulk_enrol_upload.html", context)
 
 
 @require_POST
@@ -374,7 +426,7 @@ def overdue_view(request):
         querystring=query.urlencode(),
         csv_url=reverse("training:overdue_csv") + (f"?{query.urlencode()}" if query else ""),
     )
-    return TemplateResponse(request, "lms/admin/overdue.html", context)
+    return TemplateResponse(request, "courses/admin/overdue.html", context)
 
 
 CSV_HEADER = [
@@ -425,7 +477,7 @@ def overdue_csv_view(request):
     return response
 
 
-urlpatterns = [
+training_urlpatterns = [
     path("assign/", assign_view, name="assign"),
     path("bulk-enrol/", bulk_enrol_view, name="bulk_enrol"),
     path("bulk-enrol/confirm/", bulk_enrol_confirm_view, name="bulk_enrol_confirm"),

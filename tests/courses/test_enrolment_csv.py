@@ -11,15 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.assignments import (
-    EnrolmentCsvError,
-    assign_course,
-    import_enrolment_csv,
-    parse_enrolment_csv,
-)
-from courses.factories import make_course, make_user
+from courses.assignments import assign_course
+from courses.enrolment_csv import EnrolmentCsvError, import_enrolment_csv, parse_enrolment_csv
+from courses.factories import make_user
 from courses.models import Assignment, Enrolment
 from lms.models import Organisation, User
+from quizzes.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

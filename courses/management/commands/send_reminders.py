@@ -5,7 +5,7 @@ stage and enrolment cycle, so running it more often (or twice at once) sends not
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.assignments import DUE_SOON_DAYS, Stage, reminders_due, send_reminder
+from courses.reminders import DUE_SOON_DAYS, Stage, reminders_due, send_reminder
 
 
 class Command(BaseCommand):

@@ -5,6 +5,10 @@ import io
 
 from django.utils import timezone
 
+from certificates.models import Certificate
+from courses.models import Assignment, Enrolment, LessonCompletion, LessonView, TaskSubmission
+from quizzes.models import Attempt, Response
+
 
 def iso(value):
     return value.isoformat() if value else None
@@ -12,9 +16,6 @@ def iso(value):
 
 def learner_records(user):
     """Everything the platform holds about `user`, as JSON-ready data (a fixed number of queries)."""
-    from certificates.models import Certificate
-    from courses.models import Assignment, Enrolment, LessonCompletion, LessonView, TaskSubmission
-    from quizzes.models import Attempt, Response
 
     enrolments = list(Enrolment.objects.filter(user=user).select_related("course"))
     assignments = {a.enrolment_id: a for a in Assignment.objects.filter(enrolment__user=user)}

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
-from courses.factories import make_course
 from courses.models import Assignment, LessonPage
 from courses.services import complete_lesson, course_progress, enrol
-from quizzes.factories import correct_option_id
+from quizzes.factories import correct_option_id, make_course
 from quizzes.models import QuizPage
 from quizzes.services import start_attempt, submit_attempt
 

@@ -1,4 +1,4 @@
-"""The learner's home ("My learning") and their records, in a constant number of queries."""
+"""The learner's home ("My learning"), in a constant number of queries."""
 
 from dataclasses import dataclass
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from courses.models import Enrolment, LessonCompletion
 from courses.services import can_retake, progress_for_enrolments
+from quizzes.models import Attempt
 
 
 @dataclass
@@ -40,9 +41,7 @@ def learner_dashboard(user):
         assignment = getattr(enrolment, "assignment", None)
         certificate = current.get((enrolment.pk, enrolment.cycle))
         renewable = bool(
-            certificate is not None
-            and certificate.expires_at is not None
-            and can_retake(enrolment, certificate)
+            certificate is not None and certificate.expires_at is not None and can_retake(enrolment)
         )
         rows.append(CourseRow(enrolment, progress[enrolment.pk], assignment, renewable))
     # Assigned and overdue first, then by due date, then the rest.
@@ -58,7 +57,6 @@ def learner_dashboard(user):
 
 def recent_activity(user, limit=6):
     """The learner's latest completions, quiz results and certificates, newest first (3 queries)."""
-    from quizzes.models import Attempt
 
     events = []
     for completion in (

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    name = "certificates"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Services import models, which can only be imported once the app registry is ready.
+        from courses.signals import course_completed
+
+        from .services import issue_on_completion
+
+        course_completed.connect(issue_on_completion, dispatch_uid="certificates-issue-on-completion")
