@@ -15,15 +15,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
 from courses.services import add_months
+from lms.emails import render_email
 
 from .models import Certificate, CertificateRevision, CertificateTemplate
 from .pdf import render_certificate_pdf_bounded
@@ -229,9 +228,7 @@ def email_certificate_once(certificate):
         "site_name": settings.WAGTAIL_SITE_NAME,
         "dashboard_url": settings.SITE_BASE_URL + "/my-learning/",
     }
-    subject = " ".join(render_to_string("certificates/email/certificate_ready_subject.txt", context).split())
-    body = render_to_string("certificates/email/certificate_ready_body.txt", context)
-    message = EmailMessage(subject, body, to=[certificate.user.email])
+    message = render_email("certificates/email/certificate_ready", context, certificate.user.email)
     try:
         with certificate.pdf.open("rb") as pdf:
             message.attach(download_filename(certificate), pdf.read(), "application/pdf")

@@ -13,8 +13,6 @@ the Trainers group has (lms/0004) and superusers have implicitly.
 Both are registered in courses/wagtail_hooks.py.
 """
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,12 +24,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin.widgets import AdminDateInput
 
 from lms.admin_utils import admin_context, long_date, plural, require
+from lms.exports import spreadsheet_writer
 from lms.models import Organisation, User
+from lms.sanitise import learner_html
 
 from . import services
 from .assignments import assign_course, overdue_assignments, overdue_rows
@@ -115,8 +114,7 @@ def review(request, submission_id):
         "courses/admin/task_review.html",
         {
             "submission": submission,
-            # Sanitised with nh3 when it was saved (TaskSubmission.save), so safe to show as HTML.
-            "work": mark_safe(submission.text),  # noqa: S308
+            "work": learner_html(submission.text),
             "form": form,
             "header_title": f"Review: {submission.lesson.title}",
         },
@@ -441,12 +439,6 @@ CSV_HEADER = [
 ]
 
 
-def csv_text_cell(value):
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    value = str(value or "")
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @require_http_methods(["GET"])
 def overdue_csv_view(request):
     require(can_view_reports, request)
@@ -456,7 +448,7 @@ def overdue_csv_view(request):
         True, f"overdue-training-{timezone.localdate():%Y-%m-%d}.csv"
     )
     response.write("\ufeff")  # so Excel reads UTF-8
-    writer = csv.writer(response)
+    writer = spreadsheet_writer(response)
     writer.writerow(CSV_HEADER)
     paginator = Paginator(assignments, 500)
     for number in paginator.page_range:
@@ -464,14 +456,14 @@ def overdue_csv_view(request):
             learner = row.learner
             writer.writerow(
                 [
-                    csv_text_cell(learner.full_name),
-                    csv_text_cell(learner.email),
-                    csv_text_cell(learner.organisation.name if learner.organisation_id else ""),
-                    csv_text_cell(row.course.title),
+                    learner.full_name,
+                    learner.email,
+                    learner.organisation.name if learner.organisation_id else "",
+                    row.course.title,
                     row.due_date.isoformat(),
                     row.days_overdue,
                     row.percent,
-                    csv_text_cell(row.assignment.assigned_by or ""),
+                    row.assignment.assigned_by or "",
                 ]
             )
     return response

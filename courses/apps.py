@@ -7,10 +7,8 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         # Models and views can only be imported once the app registry is ready.
-        from wagtail.signals import page_published, page_unpublished
-
         from . import views
-        from .caching import bump_content_version
+        from .caching import connect_invalidation
         from .items import register_item_type
         from .models import CourseIndexPage, CourseItemMixin, CoursePage, LessonPage
         from .page_context import register_context_provider
@@ -21,6 +19,4 @@ class CoursesConfig(AppConfig):
         register_context_provider(CourseItemMixin, views.item_page_context)
         register_context_provider(LessonPage, views.lesson_page_context)
 
-        # Anonymous visitors' cached pages go stale the moment anything is (un)published.
-        page_published.connect(bump_content_version, dispatch_uid="courses-bump-on-publish")
-        page_unpublished.connect(bump_content_version, dispatch_uid="courses-bump-on-unpublish")
+        connect_invalidation()

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from lms import emails as lms_emails
 from lms.models import User
 
 from .models import Assignment
@@ -146,9 +146,7 @@ def render_email(name, context, to):
         "dashboard_url": absolute_url(reverse("dashboard")),
         **context,
     }
-    subject = " ".join(render_to_string(f"courses/email/{name}_subject.txt", context).split())
-    body = render_to_string(f"courses/email/{name}.txt", context)
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    return lms_emails.render_email(f"courses/email/{name}", context, to)
 
 
 def invitation_email(user, assignment=None):

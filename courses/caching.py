@@ -8,8 +8,11 @@ routing, so a cached page costs no database query at all.
 """
 
 from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 VERSION_KEY = "public-pages-version"
 TIMEOUT = 60 * 60
@@ -29,6 +32,29 @@ def bump_content_version(**kwargs):
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+
+
+def bump_if_page(sender, instance=None, **kwargs):
+    """For model signals sent by every model: a page was deleted."""
+    if isinstance(instance, Page):
+        bump_content_version()
+
+
+def connect_invalidation():
+    """Anonymous visitors' cached pages go stale the moment anything they show could change: a
+    page (un)published, moved or deleted, or its privacy set or lifted."""
+    page_published.connect(bump_content_version, dispatch_uid="courses-bump-on-publish")
+    page_unpublished.connect(bump_content_version, dispatch_uid="courses-bump-on-unpublish")
+    post_page_move.connect(bump_content_version, dispatch_uid="courses-bump-on-move")
+    page_slug_changed.connect(bump_content_version, dispatch_uid="courses-bump-on-slug-change")
+    post_delete.connect(bump_if_page, dispatch_uid="courses-bump-on-page-delete")
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            bump_content_version, sender=PageViewRestriction, dispatch_uid=f"courses-privacy-{name}"
+        )
+    m2m_changed.connect(
+        bump_content_version, sender=PageViewRestriction.groups.through, dispatch_uid="courses-bump-on-groups"
+    )
 
 
 def cacheable(request):

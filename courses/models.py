@@ -21,8 +21,6 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from lms.sanitise import clean_html
-
 from .blocks import LessonBodyBlock
 from .caching import PublicPageMixin
 from .page_context import learner_context
@@ -329,7 +327,9 @@ class TaskSubmission(models.Model):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="task_submissions")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="task_submissions")
-    text = models.TextField(help_text="Sanitised HTML (lms.sanitise.clean_html) of what the learner wrote.")
+    text = models.TextField(
+        help_text="What the learner wrote, exactly as typed; cleaned (lms.sanitise) only when shown."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(auto_now=True)
     reviewer = models.ForeignKey(
@@ -345,10 +345,6 @@ class TaskSubmission(models.Model):
 
     def __str__(self):
         return f"{self.lesson} by {self.enrolment.user} ({self.get_status_display()})"
-
-    def save(self, *args, **kwargs):
-        self.text = clean_html(self.text)  # sanitised on save, whoever saves it
-        super().save(*args, **kwargs)
 
 
 class Assignment(models.Model):

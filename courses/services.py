@@ -5,6 +5,7 @@ completing a course sends courses.signals.course_completed (certificates issues 
 """
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -361,12 +362,16 @@ def search_catalogue(catalogue, query="", audience=""):
     if audience:
         courses = courses.filter(audience__in=AUDIENCE_FILTERS[audience][1])
     query = " ".join(query.split())[:200]
-    if not query:
-        return CatalogueResults(list(courses), [], query, audience)
+    # Search words only: quotes, brackets and operators mean something to the search backend's
+    # query language (a lone " is a syntax error in SQLite's full-text search).
+    words = " ".join(re.findall(r"\w+", query.casefold()))
+    if not words:
+        results = list(courses) if not query else []
+        return CatalogueResults(results, [], query, audience)
     by_course = {course.pk: course for course in courses}
-    matching_ids = [course.pk for course in courses.search(query, operator="or")]
+    matching_ids = [course.pk for course in courses.search(words, operator="or")]
     lessons = []
-    for lesson in LessonPage.objects.live().descendant_of(catalogue).search(query, operator="or")[:30]:
+    for lesson in LessonPage.objects.live().descendant_of(catalogue).search(words, operator="or")[:30]:
         course = next((c for c in by_course.values() if lesson.path.startswith(c.path)), None)
         if course is not None:
             lessons.append((lesson, course))

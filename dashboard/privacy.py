@@ -1,13 +1,14 @@
 """A learner's own records, for download (Australian Privacy Principle 12: access)."""
 
-import csv
 import io
 
 from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import Assignment, Enrolment, LessonCompletion, LessonView, TaskSubmission
+from lms.exports import spreadsheet_writer
 from quizzes.models import Attempt, Response
+from quizzes.services import quiz_status
 
 
 def iso(value):
@@ -15,11 +16,14 @@ def iso(value):
 
 
 def learner_records(user):
-    """Everything the platform holds about `user`, as JSON-ready data (a fixed number of queries)."""
+    """Everything the platform holds about `user`, as JSON-ready data (queries grow with the number
+    of quizzes attempted, not with attempts or answers)."""
 
     enrolments = list(Enrolment.objects.filter(user=user).select_related("course"))
     assignments = {a.enrolment_id: a for a in Assignment.objects.filter(enrolment__user=user)}
     attempts = list(Attempt.objects.filter(user=user).select_related("quiz").order_by("started_at"))
+    statuses = {a.quiz_id: quiz_status(user, a.quiz) for a in attempts}
+    reviews = {a.pk: statuses[a.quiz_id].review(a) for a in attempts}
     responses = {}
     for response in Response.objects.filter(attempt__user=user).order_by("attempt_id", "position"):
         responses.setdefault(response.attempt_id, []).append(response)
@@ -74,13 +78,21 @@ def learner_records(user):
                 "submitted_at": iso(a.submitted_at),
                 "score": str(a.score) if a.score is not None else None,
                 "passed": a.passed,
-                # The learner's own answers; answer keys are not personal information and stay out.
+                # The learner's own answers; answer keys are not personal information and stay out,
+                # and marks per question only where the quiz's review policy shows them.
                 "answers": [
-                    {"question": q.name, "answer": a.answers.get(str(q.pk)), "mark": str(r.mark)}
+                    {
+                        "question": q.name,
+                        "answer": q.answer_display(a.answers.get(str(q.pk))),
+                        **({"mark": str(r.mark)} if reviews[a.pk].answers else {}),
+                    }
                     for q, r in zip(a.questions, responses.get(a.pk, []), strict=False)
                 ]
                 if a.is_submitted
-                else [{"question": q.name, "answer": a.answers.get(str(q.pk))} for q in a.questions],
+                else [
+                    {"question": q.name, "answer": q.answer_display(a.answers.get(str(q.pk)))}
+                    for q in a.questions
+                ],
             }
             for a in attempts
         ],
@@ -101,7 +113,7 @@ def learner_records(user):
 def records_csv(records):
     """The same records as one CSV: a row per record, with its kind, date and details."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow(["record", "date", "course or item", "details"])
     profile = records["profile"]
     writer.writerow(

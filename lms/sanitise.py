@@ -1,10 +1,16 @@
 """The one place that cleans HTML a learner typed.
 
 nh3 (Rust's ammonia) replaces bleach, which was declared unmaintained on 2026-06-05.
-Everything a learner types that is shown as HTML goes through `clean_html`.
+Learner text is stored exactly as typed and cleaned only when shown: everything a learner types
+that is shown as HTML goes through `clean_html` (or `learner_html`, the `learner_html` template
+filter in lms/templatetags/sanitise.py).
 """
 
+import re
+
 import nh3
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = frozenset(
     {
@@ -41,3 +47,15 @@ def clean_html(html):
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
     )
+
+
+HAS_TAG = re.compile(r"<[a-zA-Z/!]")
+
+
+def learner_html(text):
+    """Safe HTML for what a learner typed: their simple formatting kept when they wrote HTML,
+    otherwise plain text with its paragraphs and line breaks (and < > & shown as typed)."""
+    text = str(text or "")
+    if HAS_TAG.search(text):
+        return mark_safe(clean_html(text))  # noqa: S308 - cleaned by nh3 just now
+    return linebreaks(text, autoescape=True)

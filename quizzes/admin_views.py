@@ -27,6 +27,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button, ButtonWithDropdown
 from wagtail.log_actions import log
 
+from lms.exports import neutralise_cell
+
 from .models import QUESTION_TYPES, Question, QuestionCategory, QuizExtension, QuizPage, QuizQuestion
 from .services import grant_extension
 from .statistics import ATTEMPT_CHOICES, quiz_statistics
@@ -434,13 +436,7 @@ def quiz_statistics_view(request, quiz_id):
 
 def csv_cell(value):
     """Numbers rounded to two places, nothing for None, and text that a spreadsheet won't run."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return neutralise_cell(f"{value:.2f}" if isinstance(value, float) else value)
 
 
 def quiz_statistics_csv(request, quiz_id):

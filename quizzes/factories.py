@@ -165,3 +165,22 @@ ALL_TYPE_MAKERS = [
     make_matching,
     make_ordering,
 ]
+
+
+def attempt_form_data(attempt, answers_by_question):
+    """Form data as the browser sends it for an attempt, from stored-style answers keyed by
+    question pk (option ids, lists, {prompt id: match}, item ids in order): slots and tokens are
+    the attempt's own."""
+    data = {}
+    for question in attempt.questions:
+        answer = answers_by_question.get(question.pk)
+        if answer is None:
+            continue
+        value = question.answer_to_form(answer)
+        if isinstance(question, MatchingQuestion):
+            data.update({f"{question.slot}-{token}": match for token, match in value.items()})
+        elif isinstance(question, OrderingQuestion):
+            data.update({f"{question.slot}-{token}": str(pos) for pos, token in enumerate(value, start=1)})
+        else:
+            data[question.slot] = value
+    return data

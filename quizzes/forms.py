@@ -2,7 +2,8 @@ from django import forms
 
 
 class AttemptForm(forms.Form):
-    """One field per snapshot question, named by question id. Carries no answer keys."""
+    """One field per snapshot question, named by the question's random slot for this attempt, with
+    option tokens as values (quizzes/questions.py). Carries no answer keys and no question ids."""
 
     def __init__(self, attempt, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -12,12 +13,12 @@ class AttemptForm(forms.Form):
             field.label = f"Question {position}"
             field.question = question
             if not self.is_bound and str(question.pk) in attempt.answers:
-                field.initial = attempt.answers[str(question.pk)]
+                field.initial = question.answer_to_form(attempt.answers[str(question.pk)])
             self.fields[self.field_name(question)] = field
 
     @staticmethod
     def field_name(question):
-        return f"q{question.pk}"
+        return question.slot
 
     def question_fields(self):
         return [(field.field.question, field) for field in self]
@@ -47,5 +48,5 @@ class AttemptForm(forms.Form):
             except forms.ValidationError:
                 partial = getattr(field, "partial", None)
                 if partial and partial(raw):
-                    answers[str(question.pk)] = partial(raw)
+                    answers[str(question.pk)] = question.answer_from_form(partial(raw))
         return answers

@@ -72,6 +72,7 @@ class QuizPage(CourseItemMixin, Page):
         AFTER_EACH = "after_each", "After each attempt"
         AFTER_PASS = "after_pass", "After passing"
         AFTER_LAST = "after_last", "After the last allowed attempt"
+        AFTER_PASS_OR_LAST = "after_pass_or_last", "After passing, or once no attempts remain"
 
     item_type = "quiz"
 
@@ -93,7 +94,9 @@ class QuizPage(CourseItemMixin, Page):
     )
     shuffle_questions = models.BooleanField(default=False)
     shuffle_options = models.BooleanField(
-        default=False, help_text="Shuffle the options within each question."
+        default=True,
+        help_text="Show the options of each question in a new random order for every attempt. Untick only "
+        "for questions whose options must keep their order (for example “All of the above”).",
     )
     random_category = models.ForeignKey(
         "quizzes.QuestionCategory",
@@ -106,10 +109,21 @@ class QuizPage(CourseItemMixin, Page):
     random_count = models.PositiveSmallIntegerField(default=0, help_text="How many questions to draw.")
     required = models.BooleanField(default=True, help_text="Learners must pass it to complete the course.")
     review_correct_answers = models.CharField(
-        max_length=12,
+        max_length=20,
         choices=Review.choices,
-        default=Review.AFTER_EACH,
-        help_text="When learners see the right answers and feedback.",
+        default=Review.AFTER_PASS_OR_LAST,
+        help_text="When learners see the right answers, their mark for each question and the feedback on "
+        "their choices. Showing them after each attempt lets a learner pass by copying.",
+    )
+    show_general_feedback = models.BooleanField(
+        default=False,
+        help_text="Show each question's general feedback after every attempt, even before the right answers "
+        "are shown (only if it explains without giving the answer away).",
+    )
+    retry_delay_minutes = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Minutes a learner waits after an attempt that did not pass before trying again "
+        "(0 = no wait).",
     )
 
     content_panels = [
@@ -126,11 +140,13 @@ class QuizPage(CourseItemMixin, Page):
                 FieldPanel("pass_mark"),
                 FieldPanel("required"),
                 FieldPanel("attempts_allowed"),
+                FieldPanel("retry_delay_minutes"),
                 FieldPanel("grading_method"),
                 FieldPanel("time_limit_minutes"),
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_options"),
                 FieldPanel("review_correct_answers"),
+                FieldPanel("show_general_feedback"),
             ],
             heading="Quiz settings",
         ),
@@ -175,7 +191,7 @@ class QuizPage(CourseItemMixin, Page):
             questions += list(Question.objects.filter(pk__in=drawn))
         if self.shuffle_questions:
             rng.shuffle(questions)
-        return [q.to_snapshot(rng if self.shuffle_options else None) for q in questions]
+        return [q.to_snapshot(rng, shuffle_options=self.shuffle_options) for q in questions]
 
     @classmethod
     def done_item_ids(cls, enrolments, item_ids):

@@ -3,11 +3,17 @@
 Each subtype adds only its own fields and decides how an answer is marked (`grade`, returning a
 fraction from 0 to 1), what a learner answers with (`form_field`, which must carry no answer key)
 and what feedback an answer earns. Options live in StreamFields, so each option has a stable id
-that answers refer to without revealing whether it is right.
+that stored answers refer to.
+
+What the browser sees is drawn afresh for every attempt with a cryptographic generator and kept in
+the attempt's snapshot: the order of options, matching answers and ordering items, a random field
+name ("slot") for each question, and a random token standing for each option, prompt or item id.
+So nothing on the attempt page (names, values, order) says which question it is or which answer
+is right; `answer_from_form` turns tokens back into ids on the server.
 """
 
-import random
 import re
+import secrets
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -81,6 +87,29 @@ class Question(PolymorphicModel):
         """Turn a cleaned form value into the JSON-able answer stored on the attempt."""
         return value
 
+    def answer_to_form(self, answer):
+        """A stored answer as the form shows it again (the inverse of answer_from_form)."""
+        return answer
+
+    # --- what the browser sees: per-attempt tokens -----------------------------------------
+    # Ids of options, prompts or items that the form sends, replaced by tokens per attempt.
+    tokenised_field = None
+
+    @property
+    def slot(self):
+        """This question's field name on the attempt page."""
+        return getattr(self, "snapshot_extra", {}).get("slot") or f"question-{self.pk}"
+
+    def public_id(self, real_id):
+        tokens = getattr(self, "snapshot_extra", {}).get("tokens")
+        if not tokens:
+            return real_id
+        return next((token for token, rid in tokens.items() if rid == real_id), "")
+
+    def real_id(self, token):
+        tokens = getattr(self, "snapshot_extra", {}).get("tokens")
+        return tokens.get(token, "") if tokens else token
+
     def feedback_for(self, answer):
         """Per-answer feedback lines shown after submission."""
         return []
@@ -92,16 +121,21 @@ class Question(PolymorphicModel):
         return "" if answer is None else str(answer)
 
     # --- snapshots -------------------------------------------------------------------------
-    def to_snapshot(self, rng=None):
-        """The question as an attempt shows it (options shuffled when `rng` is given)."""
-        data = {"id": self.pk, "model": self._meta.label_lower, "extra": {}}
+    def to_snapshot(self, rng=None, shuffle_options=True):
+        """The question as an attempt shows it: options in an order drawn with `rng` (a
+        cryptographic generator unless a test passes a seeded one) unless `shuffle_options` is
+        off, a random slot name, and a random token for each id the form sends."""
+        rng = rng or secrets.SystemRandom()
+        data = {"id": self.pk, "model": self._meta.label_lower, "extra": {"slot": new_token()}}
         for name in self.snapshot_fields:
             value = getattr(self, name)
             field = self._meta.get_field(name)
             if isinstance(field, StreamField):
                 value = list(value.raw_data)
-                if rng is not None and name == self.shuffle_field:
+                if shuffle_options and name == self.shuffle_field:
                     rng.shuffle(value)
+                if name == self.tokenised_field:
+                    data["extra"]["tokens"] = {new_token(): child["id"] for child in value}
             elif isinstance(value, Decimal):
                 value = str(value)
             data[name] = value
@@ -117,6 +151,11 @@ class Question(PolymorphicModel):
         question = model(pk=data["id"], **values)
         question.snapshot_extra = data.get("extra", {})
         return question
+
+
+def new_token():
+    """A random, unguessable name for a field or value on one attempt's page."""
+    return "a" + secrets.token_hex(8)  # 64 random bits; letters and digits only (no "-")
 
 
 def stream_items(stream):
@@ -171,6 +210,7 @@ class SingleChoiceOptionsBlock(ChoiceOptionsBlock):
 
 class ChoiceQuestionMixin:
     shuffle_field = "options"
+    tokenised_field = "options"
 
     def option_list(self):
         return stream_items(self.options)
@@ -200,10 +240,16 @@ class SingleChoiceQuestion(ChoiceQuestionMixin, Question):
 
     def form_field(self):
         return forms.ChoiceField(
-            choices=[(option_id, option["text"]) for option_id, option in self.option_list()],
+            choices=[(self.public_id(option_id), option["text"]) for option_id, option in self.option_list()],
             widget=forms.RadioSelect,
             error_messages={"required": "Choose an answer to this question."},
         )
+
+    def answer_from_form(self, value):
+        return self.real_id(value)
+
+    def answer_to_form(self, answer):
+        return self.public_id(answer)
 
     def feedback_for(self, answer):
         return [o["feedback"] for oid, o in self.option_list() if oid == answer and o.get("feedback")]
@@ -239,14 +285,17 @@ class MultipleResponseQuestion(ChoiceQuestionMixin, Question):
 
     def form_field(self):
         return forms.MultipleChoiceField(
-            choices=[(option_id, option["text"]) for option_id, option in self.option_list()],
+            choices=[(self.public_id(option_id), option["text"]) for option_id, option in self.option_list()],
             widget=forms.CheckboxSelectMultiple,
             help_text="Choose all that apply.",
             error_messages={"required": "Choose at least one answer."},
         )
 
     def answer_from_form(self, value):
-        return list(value)
+        return [self.real_id(token) for token in value]
+
+    def answer_to_form(self, answer):
+        return [self.public_id(option_id) for option_id in answer or []]
 
     def feedback_for(self, answer):
         chosen = set(answer or [])
@@ -494,6 +543,7 @@ class MatchingQuestion(Question):
 
     snapshot_fields = (*Question.snapshot_fields, "pairs")
     shuffle_field = "pairs"
+    tokenised_field = "pairs"
     type_label = "Matching"
     panels = [*Question.base_panels, FieldPanel("pairs"), *Question.tail_panels]
 
@@ -504,20 +554,23 @@ class MatchingQuestion(Question):
         return [(pid, p["prompt"], p["match"]) for pid, p in stream_items(self.pairs) if p.get("prompt")]
 
     def choices(self):
-        """Every distinct answer text, in a fixed order that does not follow the prompts."""
+        """Every distinct answer text, in the order drawn for the attempt (alphabetical when
+        options keep their order): never the order of the prompts."""
         seen = []
         for _, pair in stream_items(self.pairs):
             if pair["match"] not in seen:
                 seen.append(pair["match"])
-        order = self.snapshot_extra.get("choice_order") if hasattr(self, "snapshot_extra") else None
+        order = getattr(self, "snapshot_extra", {}).get("choice_order")
         return [seen[i] for i in order if i < len(seen)] if order else sorted(seen, key=str.casefold)
 
-    def to_snapshot(self, rng=None):
-        data = super().to_snapshot(rng)
-        distinct = list(dict.fromkeys(p["match"] for _, p in stream_items(self.pairs)))
-        order = list(range(len(distinct)))
-        (rng or random.Random(self.pk)).shuffle(order)  # noqa: S311 - display order, not security
-        data["extra"]["choice_order"] = order
+    def to_snapshot(self, rng=None, shuffle_options=True):
+        rng = rng or secrets.SystemRandom()
+        data = super().to_snapshot(rng, shuffle_options)
+        if shuffle_options:
+            distinct = list(dict.fromkeys(p["value"]["match"] for p in data["pairs"]))
+            order = list(range(len(distinct)))
+            rng.shuffle(order)
+            data["extra"]["choice_order"] = order
         return data
 
     def grade(self, answer):
@@ -529,8 +582,14 @@ class MatchingQuestion(Question):
 
     def form_field(self):
         return MatchingField(
-            rows=[(pid, prompt) for pid, prompt, _ in self.prompts()], choices=self.choices()
+            rows=[(self.public_id(pid), prompt) for pid, prompt, _ in self.prompts()], choices=self.choices()
         )
+
+    def answer_from_form(self, value):
+        return {self.real_id(token): match for token, match in (value or {}).items()}
+
+    def answer_to_form(self, answer):
+        return {self.public_id(pid): match for pid, match in (answer or {}).items()}
 
     def feedback_for(self, answer):
         return []
@@ -564,6 +623,7 @@ class OrderingQuestion(Question):
     items = StreamField(OrderingItemsBlock(), help_text="Enter the items in the correct order.")
 
     snapshot_fields = (*Question.snapshot_fields, "items")
+    tokenised_field = "items"
     type_label = "Ordering"
     panels = [*Question.base_panels, FieldPanel("items"), *Question.tail_panels]
 
@@ -573,15 +633,14 @@ class OrderingQuestion(Question):
     def item_list(self):
         return [(iid, item["text"]) for iid, item in stream_items(self.items)]
 
-    def to_snapshot(self, rng=None):
-        data = super().to_snapshot(rng)
+    def to_snapshot(self, rng=None, shuffle_options=True):
+        """The items are always shown in an order drawn for the attempt, never the answer."""
+        rng = rng or secrets.SystemRandom()
+        data = super().to_snapshot(rng, shuffle_options)
         ids = [iid for iid, _ in self.item_list()]
         shown = ids[:]
-        shuffler = rng or random.Random(self.pk)  # noqa: S311 - display order, not security
-        for _ in range(5):  # never show the answer as the starting order
-            shuffler.shuffle(shown)
-            if shown != ids:
-                break
+        while len(ids) > 1 and shown == ids:
+            rng.shuffle(shown)
         data["extra"]["display_order"] = shown
         return data
 
@@ -597,7 +656,13 @@ class OrderingQuestion(Question):
         return sum(1 for given, right in zip(answer, correct, strict=True) if given == right) / len(correct)
 
     def form_field(self):
-        return OrderingField(items=self.displayed_items())
+        return OrderingField(items=[(self.public_id(iid), text) for iid, text in self.displayed_items()])
+
+    def answer_from_form(self, value):
+        return [self.real_id(token) for token in value or []]
+
+    def answer_to_form(self, answer):
+        return [self.public_id(iid) for iid in answer or []]
 
     def correct_answer_display(self):
         return " → ".join(text for _, text in self.item_list())

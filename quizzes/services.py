@@ -34,6 +34,19 @@ class SubmitResult:
     late: bool = False
 
 
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """What a learner may see of a submitted attempt beyond its total score. Every place that
+    shows marks (the result page, the records export) asks `QuizStatus.review` for this."""
+
+    answers: bool  # the right answers, the mark for each question and the feedback on each choice
+    general_feedback: bool  # each question's general feedback
+
+    @property
+    def anything(self):
+        return self.answers or self.general_feedback
+
+
 @dataclass
 class QuizStatus:
     quiz: QuizPage
@@ -51,8 +64,18 @@ class QuizStatus:
         return max(0, self.quiz.attempts_allowed - self.used)
 
     @property
+    def next_attempt_at(self):
+        """When the learner may start again after an attempt that did not pass (None: now)."""
+        delay = self.quiz.retry_delay_minutes
+        latest = max(self.attempts, key=lambda a: a.number, default=None)
+        if not delay or latest is None or latest.passed:
+            return None
+        ready = latest.submitted_at + timedelta(minutes=delay)
+        return ready if ready > timezone.now() else None
+
+    @property
     def can_start(self):
-        return self.in_progress is None and self.attempts_left != 0
+        return self.in_progress is None and self.attempts_left != 0 and self.next_attempt_at is None
 
     @property
     def graded_attempt(self):
@@ -68,16 +91,24 @@ class QuizStatus:
         graded = self.graded_attempt
         return bool(graded and graded.passed)
 
+    def review(self, attempt):
+        """The one review policy: what this learner may see of this attempt now."""
+        if not attempt.is_submitted:
+            return ReviewPolicy(answers=False, general_feedback=False)
+        setting, Review = self.quiz.review_correct_answers, QuizPage.Review
+        no_attempts_left = self.attempts_left == 0
+        answers = {
+            Review.NEVER: False,
+            Review.AFTER_EACH: True,
+            Review.AFTER_PASS: self.passed,
+            Review.AFTER_LAST: no_attempts_left,
+            Review.AFTER_PASS_OR_LAST: self.passed or no_attempts_left,
+        }.get(setting, False)
+        return ReviewPolicy(answers=answers, general_feedback=answers or self.quiz.show_general_feedback)
+
     def can_review(self, attempt):
-        """Whether the right answers and feedback may be shown for this submitted attempt."""
-        review = self.quiz.review_correct_answers
-        if not attempt.is_submitted or review == QuizPage.Review.NEVER:
-            return False
-        if review == QuizPage.Review.AFTER_PASS:
-            return self.passed
-        if review == QuizPage.Review.AFTER_LAST:
-            return self.attempts_left == 0
-        return True
+        """Whether the right answers, marks per question and feedback may be shown."""
+        return self.review(attempt).answers
 
 
 def cycle_start(user, quiz):
@@ -123,10 +154,16 @@ def start_attempt(user, quiz):
             )
             if open_attempt and not close_if_expired(open_attempt):
                 return open_attempt
-            used = attempts_in_cycle(user, quiz).count()
-            if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+            status = quiz_status(user, quiz)
+            if quiz.attempts_allowed and status.used >= quiz.attempts_allowed:
                 raise QuizUnavailable(
                     f"You have used all {quiz.attempts_allowed} attempts allowed at this quiz."
+                )
+            if status.next_attempt_at is not None:
+                when = timezone.localtime(status.next_attempt_at)
+                raise QuizUnavailable(
+                    f"You can try this quiz again from {when:%-I:%M %p} on {when:%-d %B %Y}. "
+                    "Use the time to revisit the lessons."
                 )
             snapshot = quiz.build_snapshot()
             if not snapshot:

@@ -141,13 +141,13 @@ def result_view(request, attempt, access):
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     status = services.quiz_status(request.user, attempt.quiz)
-    review = status.can_review(attempt)
-    fractions = dict(attempt.responses.values_list("position", "fraction"))
+    review = status.review(attempt)
+    fractions = dict(attempt.responses.values_list("position", "fraction")) if review.answers else {}
     rows = []
     for position, question in enumerate(attempt.questions):
         answer = attempt.answers.get(str(question.pk))
         row = {"question": question, "answer_display": question.answer_display(answer) if answer else ""}
-        if review:
+        if review.answers:
             row.update(
                 fraction=fractions.get(position, 0.0),
                 feedback=question.feedback_for(answer) if answer else [],

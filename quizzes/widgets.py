@@ -79,8 +79,8 @@ class OrderingWidget(forms.Widget):
             positions = {item_id: str(index) for index, item_id in enumerate(value, start=1)}
         elif isinstance(value, dict):
             positions = value
-        else:  # nothing yet: the order shown
-            positions = {item_id: str(index) for index, (item_id, _) in enumerate(self.items, start=1)}
+        else:  # nothing yet: every position starts empty, so an untouched question is unanswered
+            positions = {}
         base_id = context["widget"]["attrs"].get("id", name)
         context["items"] = [
             {

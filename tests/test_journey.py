@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from courses.models import LessonPage
 from lms.models import User
-from quizzes.factories import correct_option_id, wrong_option_id
+from quizzes.factories import attempt_form_data, correct_option_id, wrong_option_id
 from quizzes.models import Attempt, QuizPage
 
 from .conftest import run_on_commit
@@ -38,7 +38,7 @@ def take_quiz(client, quiz, answer_for):
     response = client.post(reverse("quizzes:start", args=[quiz.pk]))
     attempt = Attempt.objects.get(user__email__isnull=False, quiz=quiz, submitted_at__isnull=True)
     assert response.url == reverse("quizzes:attempt", args=[attempt.pk])
-    answers = {f"q{q.pk}": answer_for(q) for q in attempt.questions}
+    answers = attempt_form_data(attempt, {q.pk: answer_for(q) for q in attempt.questions})
     response = client.post(reverse("quizzes:attempt", args=[attempt.pk]), answers)
     assert response.status_code == 302
     attempt.refresh_from_db()
@@ -180,11 +180,13 @@ def test_quiz_submitted_incomplete_shows_errors_and_keeps_answers(client, course
     attempt = Attempt.objects.get(user=learner)
     first, second = attempt.questions
     chosen = correct_option_id(first)
-    response = client.post(reverse("quizzes:attempt", args=[attempt.pk]), {f"q{first.pk}": chosen})
+    response = client.post(
+        reverse("quizzes:attempt", args=[attempt.pk]), attempt_form_data(attempt, {first.pk: chosen})
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Choose an answer to this question." in html
-    assert re.search(rf'value="{chosen}"[^>]*checked', html)
+    assert re.search(rf'value="{first.public_id(chosen)}"[^>]*checked', html)
     attempt.refresh_from_db()
     assert attempt.submitted_at is None
     assert attempt.answers == {str(first.pk): chosen}

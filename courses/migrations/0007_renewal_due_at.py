@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='tasksubmission',
             name='text',
-            field=models.TextField(help_text='Sanitised HTML (lms.sanitise.clean_html) of what the learner wrote.'),
+            field=models.TextField(help_text='What the learner wrote, exactly as typed; cleaned (lms.sanitise) only when shown.'),
         ),
     ]

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -64,10 +66,39 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "courses.caching.PublicPageCacheMiddleware",
+    # Outside the public page cache, so cached pages get the same headers as fresh ones.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lms.security.CSPNonceMiddleware",
+    "lms.security.PrivateResponsesMiddleware",
+    "courses.caching.PublicPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from this site (or with the request's nonce),
+# no plugins, no <base>, never framed (the admin's preview excepted, lms/security.py). Styles allow
+# inline attributes, which the Wagtail admin and progress bars use.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [SELF, NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "lms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"
@@ -117,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
+# Wagtail page privacy ("signed-in users only") sends visitors to the site's own sign-in page.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-au"

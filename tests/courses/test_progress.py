@@ -14,6 +14,7 @@ from courses.services import (
     review_task,
     submit_task,
 )
+from lms.sanitise import learner_html
 from quizzes.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +91,10 @@ def test_practice_task_needs_a_trainers_approval(client, learner):
     )
     client.post(reverse("courses:submit_task", args=[task.pk]), {"text": text})
     submission = TaskSubmission.objects.get()
-    assert "<script" not in submission.text and "onclick" not in submission.text
-    assert "javascript:" not in submission.text and "My plan: post twice a week." in submission.text
+    assert submission.text == text  # stored as typed; cleaned where it is shown
+    shown = str(learner_html(submission.text))
+    assert "<script" not in shown and "onclick" not in shown
+    assert "javascript:" not in shown and "My plan: post twice a week." in shown
     assert "Waiting for review" in client.get(task.url).content.decode()
     assert course_progress(enrolment).done == 0
 
@@ -99,17 +102,28 @@ def test_practice_task_needs_a_trainers_approval(client, learner):
     review_task(submission, trainer, approve=False, feedback="Add how you will measure it.")
     assert "Add how you will measure it." in client.get(task.url).content.decode()
     submit_task(enrolment, task, "<p>My plan, now with a measure: replies within two hours.</p>")
-    certificate = review_task(TaskSubmission.objects.get(), trainer, approve=True)
-    assert certificate is not None and course_progress(enrolment).is_complete
+    assert review_task(TaskSubmission.objects.get(), trainer, approve=True) is True
+    assert course_progress(enrolment).is_complete
 
 
-def test_sanitiser_runs_on_every_save_path(learner):
+def test_learner_text_is_kept_as_typed_and_cleaned_when_shown(client, learner):
     course = make_course(kinds=("practice",), lessons_per_module=1, quiz=False)
+    task = lessons_of(course)[0]
+    task.requires_approval = True
+    task.save_revision().publish()
     enrolment = enrol(learner, course)
-    submission = TaskSubmission.objects.create(
-        enrolment=enrolment, lesson=lessons_of(course)[0], text="<img src=x onerror=alert(1)>Hello"
+    typed = "Reach < 5% & falling: we need > 2 posts a week.\n\nSecond paragraph."
+    submission = submit_task(enrolment, task, typed)
+    assert TaskSubmission.objects.get(pk=submission.pk).text == typed
+    client.force_login(learner)
+    # The learner's own form shows it once escaped, never twice.
+    html = client.get(task.url).content.decode()
+    assert "Reach &lt; 5% &amp; falling: we need &gt; 2 posts a week." in html
+    assert "&amp;lt;" not in html and "&amp;amp;" not in html
+    # Shown as HTML (the trainer's review), it keeps its paragraphs and its characters.
+    assert str(learner_html(typed)) == (
+        "<p>Reach &lt; 5% &amp; falling: we need &gt; 2 posts a week.</p>\n\n<p>Second paragraph.</p>"
     )
-    assert submission.text == "Hello"
 
 
 def test_module_progress_counts_required_items(learner):

@@ -43,7 +43,9 @@ QUIZ_SETTINGS = {  # the quiz settings tab, as the editor sends it by default
     "grading_method": "highest",
     "time_limit_minutes": "0",
     "random_count": "0",
-    "review_correct_answers": "after_each",
+    "review_correct_answers": "after_pass_or_last",
+    "retry_delay_minutes": "0",
+    "shuffle_options": "on",
 }
 
 

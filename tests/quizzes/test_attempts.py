@@ -54,24 +54,6 @@ def right_answer(question):
     return [iid for iid, _ in question.item_list()]
 
 
-def post_data(attempt, answers_by_question):
-    """Form data as the browser sends it, from answers keyed by question."""
-    data = {}
-    for question in attempt.questions:
-        answer = answers_by_question.get(question.pk)
-        if answer is None:
-            continue
-        name = f"q{question.pk}"
-        kind = type(question).__name__
-        if kind == "MatchingQuestion":
-            data.update({f"{name}-{pid}": match for pid, match in answer.items()})
-        elif kind == "OrderingQuestion":
-            data.update({f"{name}-{iid}": str(pos) for pos, iid in enumerate(answer, start=1)})
-        else:
-            data[name] = answer
-    return data
-
-
 def test_full_marks_on_every_type_through_the_form(client, course, full_quiz, learner):
     enrol(learner, course)
     client.force_login(learner)
@@ -80,7 +62,7 @@ def test_full_marks_on_every_type_through_the_form(client, course, full_quiz, le
     assert len(attempt.questions) == 7
     page = client.get(reverse("quizzes:attempt", args=[attempt.pk]))
     assert page.status_code == 200
-    data = post_data(attempt, {q.pk: right_answer(q) for q in attempt.questions})
+    data = factories.attempt_form_data(attempt, {q.pk: right_answer(q) for q in attempt.questions})
     response = client.post(reverse("quizzes:attempt", args=[attempt.pk]), data)
     assert response.status_code == 302
     attempt.refresh_from_db()
@@ -98,7 +80,7 @@ def test_autosave_stores_answers_and_resume_shows_them(client, course, full_quiz
     first_prompt, _, first_match = matching.prompts()[0]
     response = client.post(
         reverse("quizzes:autosave", args=[attempt.pk]),
-        {f"q{tf.pk}": "true", f"q{matching.pk}-{first_prompt}": first_match},
+        factories.attempt_form_data(attempt, {tf.pk: "true", matching.pk: {first_prompt: first_match}}),
     )
     assert response.status_code == 200
     body = response.json()
@@ -115,7 +97,7 @@ def test_autosave_stores_answers_and_resume_shows_them(client, course, full_quiz
     other = Client()
     other.force_login(learner)
     html = other.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
-    assert re.search(rf'name="q{tf.pk}" value="true"[^>]*checked', html)
+    assert re.search(rf'name="{tf.slot}" value="true"[^>]*checked', html)
     assert re.search(rf'<option value="{re.escape(first_match)}" selected>', html)
 
 
@@ -136,8 +118,12 @@ def test_stale_submit_from_another_tab_is_marked_once(client, course, quiz, lear
     attempt = start_attempt(learner, quiz)
     question = attempt.questions[0]
     url = reverse("quizzes:attempt", args=[attempt.pk])
-    client.post(url, {f"q{question.pk}": factories.wrong_option_id(question)})
-    response = client.post(url, {f"q{question.pk}": factories.correct_option_id(question)}, follow=True)
+    client.post(url, factories.attempt_form_data(attempt, {question.pk: factories.wrong_option_id(question)}))
+    response = client.post(
+        url,
+        factories.attempt_form_data(attempt, {question.pk: factories.correct_option_id(question)}),
+        follow=True,
+    )
     assert b"already been submitted" in response.content
     attempt.refresh_from_db()
     assert attempt.score == 0 and attempt.responses.count() == 1
@@ -150,7 +136,7 @@ def test_another_learner_cannot_autosave_into_my_attempt(client, course, quiz, l
     question = attempt.questions[0]
     response = client.post(
         reverse("quizzes:autosave", args=[attempt.pk]),
-        {f"q{question.pk}": factories.correct_option_id(question)},
+        factories.attempt_form_data(attempt, {question.pk: factories.correct_option_id(question)}),
     )
     assert response.status_code == 404
     attempt.refresh_from_db()
@@ -196,14 +182,14 @@ def test_time_limit_is_enforced_on_the_server(client, course, quiz, learner):
     question = attempt.questions[0]
     client.post(
         reverse("quizzes:autosave", args=[attempt.pk]),
-        {f"q{question.pk}": factories.wrong_option_id(question)},
+        factories.attempt_form_data(attempt, {question.pk: factories.wrong_option_id(question)}),
     )
 
     # Time passes: a late submit with a better answer is not accepted; the saved one is marked.
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     response = client.post(
         reverse("quizzes:attempt", args=[attempt.pk]),
-        {f"q{question.pk}": factories.correct_option_id(question)},
+        factories.attempt_form_data(attempt, {question.pk: factories.correct_option_id(question)}),
     )
     assert response.status_code == 302
     attempt.refresh_from_db()
@@ -220,7 +206,7 @@ def test_late_autosave_is_refused(client, course, quiz, learner):
     question = attempt.questions[0]
     response = client.post(
         reverse("quizzes:autosave", args=[attempt.pk]),
-        {f"q{question.pk}": factories.correct_option_id(question)},
+        factories.attempt_form_data(attempt, {question.pk: factories.correct_option_id(question)}),
     )
     assert response.status_code == 409
     attempt.refresh_from_db()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from courses.factories import make_user
 from courses.services import enrol
-from quizzes.factories import correct_option_id, make_course
+from quizzes.factories import attempt_form_data, correct_option_id, make_course
 from quizzes.models import Attempt, QuizPage, Response
 from quizzes.services import QuizUnavailable, start_attempt
 from tests.parallel import PARALLEL, run_in_parallel
@@ -23,7 +23,7 @@ def test_twenty_parallel_submits_record_one_graded_attempt():
     enrol(learner, course)
     attempt = start_attempt(learner, quiz)
     question = attempt.questions[0]
-    data = {f"q{question.pk}": correct_option_id(question)}
+    data = attempt_form_data(attempt, {question.pk: correct_option_id(question)})
     url = reverse("quizzes:attempt", args=[attempt.pk])
 
     def submit():

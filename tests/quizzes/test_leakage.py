@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from courses.services import enrol
-from quizzes.factories import bank
+from quizzes.factories import attempt_form_data, bank
 from quizzes.models import (
     Attempt,
     MatchingQuestion,
@@ -151,7 +151,10 @@ def test_nothing_leaks_before_submission(client, course, secret_quiz, learner):
     # A failed (incomplete) submit and every autosave reply are clean too.
     assert_no_secrets(client.post(url, {}).content.decode(), "validation error page")
     sc = attempt.questions[0]
-    reply = client.post(reverse("quizzes:autosave", args=[attempt.pk]), {f"q{sc.pk}": sc.option_list()[1][0]})
+    reply = client.post(
+        reverse("quizzes:autosave", args=[attempt.pk]),
+        attempt_form_data(attempt, {sc.pk: sc.option_list()[1][0]}),
+    )
     assert_no_secrets(json.dumps(reply.json()), "autosave JSON")
     assert attempt.responses.count() == 0
 

@@ -1,7 +1,7 @@
 import pytest
 
 from courses.services import enrol
-from quizzes.factories import correct_option_id, make_single_choice, wrong_option_id
+from quizzes.factories import attempt_form_data, correct_option_id, make_single_choice, wrong_option_id
 from quizzes.models import Attempt, Question, QuizPage, Response
 from quizzes.services import QuizUnavailable, start_attempt, submit_attempt
 
@@ -84,7 +84,11 @@ def test_client_sent_scores_are_ignored(client, course, quiz, learner):
     question = attempt.questions[0]
     client.post(
         reverse("quizzes:attempt", args=[attempt.pk]),
-        {f"q{question.pk}": wrong_option_id(question), "score": "100", "passed": "true"},
+        {
+            **attempt_form_data(attempt, {question.pk: wrong_option_id(question)}),
+            "score": "100",
+            "passed": "true",
+        },
     )
     attempt.refresh_from_db()
     assert attempt.score == 0 and not attempt.passed
