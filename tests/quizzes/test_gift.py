@@ -1,4 +1,4 @@
-"""Moodle GIFT import and export (quizzes/gift.py and the import_gift/export_gift commands)."""
+"""Moodle GIFT import and export (quizzes/gift/ and the import_gift/export_gift commands)."""
 
 from decimal import Decimal
 from io import StringIO
