@@ -297,6 +297,24 @@ def test_import_creates_categories_and_uses_the_default_before_any_category_line
 
 
 @pytest.mark.django_db
+def test_import_keeping_existing_questions_reuses_them_by_category_and_name():
+    text = "::One::First?{T}\n\n$CATEGORY: Privacy\n\n::Two::Second?{F}\n"
+    first = import_gift(text, "Bank", keep_existing=True)
+    again = import_gift(text + "\n::Three::Third?{T}\n", "Bank", keep_existing=True)
+    assert [q.name for q in again.created] == ["Three"]
+    assert [q.pk for q in again.questions[:2]] == [q.pk for q in first.questions]
+    assert Question.objects.count() == 3
+    assert len(import_gift(text, "Bank").created) == 2  # without it, every import creates
+
+
+@pytest.mark.django_db
+def test_import_command_refuses_a_blank_category_name():
+    with pytest.raises(CommandError, match="--category: the default category name must be 1 to 200"):
+        call_command("import_gift", str(MOODLE_EXAMPLES), "--category", "  ")
+    assert Question.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_export_skips_invalid_questions_with_a_reason():
     category = QuestionCategory.objects.create(name="Bank")
     broken = SingleChoiceQuestion.objects.create(
