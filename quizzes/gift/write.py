@@ -191,8 +191,6 @@ def export_gift(questions):
     skipped = []
     current_category = object()
     for question in questions:
-        if type(question) is Question:
-            question = question.get_real_instance()
         writer = _WRITERS.get(type(question))
         if writer is None:
             skipped.append((question, f"{question.type_label} questions have no GIFT form"))
