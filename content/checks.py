@@ -1,42 +1,29 @@
 """Quality checks for course source files, used by the tests and runnable by authors:
 
-    .venv/bin/python -m content.checks            # every course under content/courses/
-    .venv/bin/python -m content.checks 01-public-servants
+    .venv/bin/python manage.py check_courses            # every full course under content/courses/
+    .venv/bin/python manage.py check_courses 01-public-servants
 
 Checks: plain English (Flesch-Kincaid grade of each lesson at most MAX_GRADE), originality
-(no run of ORIGINALITY_WORDS consecutive words shared with the source material), and shape
+(no run of ORIGINALITY_WORDS consecutive words shared with the source material, found through
+the committed fingerprint of the material: see content/fingerprint.py), and shape
 (K/S/P modules, lesson and question counts, key takeaways last, exercises in Practice lessons,
 feedback on every question, share of scenario questions).
 """
 
-import re
-import sys
 from pathlib import Path
 
 import markdown
 import yaml
 from django.utils.html import strip_tags
 
+from quizzes.gift import GiftError, parse_gift
+
+from .fingerprint import RUN_WORDS, copied_runs, load_fingerprint
+
 COURSES_DIR = Path(__file__).resolve().parent / "courses"
-MATERIAL_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "material"
 MAX_GRADE = 10
-ORIGINALITY_WORDS = 12
+ORIGINALITY_WORDS = RUN_WORDS
 MIN_LESSONS, MIN_QUESTIONS, MIN_SCENARIO_SHARE = 3, 8, 0.4
-
-
-def words(text):
-    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
-
-
-def ngrams(tokens, n=ORIGINALITY_WORDS):
-    return {" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
-
-
-def material_ngrams(material_dir=MATERIAL_DIR):
-    grams = set()
-    for path in sorted(Path(material_dir).glob("*.txt")):
-        grams |= ngrams(words(path.read_text(encoding="utf-8", errors="ignore")))
-    return grams
 
 
 def plain(markdown_text):
@@ -71,12 +58,13 @@ def load_course(folder):
     return yaml.safe_load((Path(folder) / "course.yaml").read_text(encoding="utf-8"))
 
 
-def course_problems(folder, grams=None):
-    """Every problem found in one course folder, as readable strings."""
-    from quizzes.gift import GiftError, parse_gift
+def course_problems(folder, fingerprint=None):
+    """Every problem found in one course folder, as readable strings.
 
+    `fingerprint` is the material's (load_fingerprint() when not given).
+    """
     folder = Path(folder)
-    grams = material_ngrams() if grams is None else grams
+    fingerprint = load_fingerprint() if fingerprint is None else fingerprint
     data = load_course(folder)
     problems = []
     kinds = {module["kind"] for module in data.get("modules", [])}
@@ -119,36 +107,16 @@ def course_problems(folder, grams=None):
                 problems.append(f"{gift_path.name}:{q.line}: question has no general feedback")
             texts.append((f"{gift_path.name}:{q.line}", strip_tags(str(q.fields))))
     for where, text in texts:
-        shared = ngrams(words(text)) & grams
+        shared = copied_runs(text, fingerprint)
         if shared:
-            problems.append(
-                f"{where}: shares {ORIGINALITY_WORDS} words with the material: '{sorted(shared)[0]}'"
-            )
+            problems.append(f"{where}: shares {ORIGINALITY_WORDS} words with the material: '{shared[0]}'")
     return problems
 
 
-def main(argv):
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
-    django.setup()
-    folders = [COURSES_DIR / name for name in argv] or sorted(
-        p.parent for p in COURSES_DIR.glob("*/course.yaml")
-    )
-    grams = material_ngrams()
-    total = 0
-    for folder in folders:
-        if folder.name.startswith("00-"):
-            continue  # the starter course is a short demo, not held to the full-course shape
-        problems = course_problems(folder, grams)
-        total += len(problems)
-        print(f"{folder.name}: {'OK' if not problems else f'{len(problems)} problem(s)'}")  # noqa: T201
-        for problem in problems:
-            print(f"  - {problem}")  # noqa: T201
-    return 1 if total else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def course_folders(names=()):
+    """The named course folders (all of them when none is named), leaving out the 00- starter
+    course: a short demo, not held to the full-course shape."""
+    folders = [COURSES_DIR / name for name in names] or [
+        path.parent for path in sorted(COURSES_DIR.glob("*/course.yaml"))
+    ]
+    return [folder for folder in folders if not folder.name.startswith("00-")]

@@ -14,8 +14,8 @@ import yaml
 from django.db import transaction
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
-from quizzes.gift import GiftError, parse_gift
-from quizzes.models import Question, QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
+from quizzes.gift import GiftError, import_gift
+from quizzes.models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
 
 from .models import LoadedPage
 
@@ -177,12 +177,11 @@ class CourseLoader:
                 )
 
     def sync_quiz(self, module, quiz_data, source, course_title, folder):
-        category, _ = QuestionCategory.objects.get_or_create(
-            name=f"{course_title}: {quiz_data['title']}"[:200]
-        )
+        category_name = f"{course_title}: {quiz_data['title']}"[:200]
         if quiz_data.get("gift"):
-            questions = self.sync_gift(category, folder / quiz_data["gift"])
+            questions = self.sync_gift(category_name, folder / quiz_data["gift"])
         else:
+            category, _ = QuestionCategory.objects.get_or_create(name=category_name)
             questions = [
                 self.sync_question(category, q, f"{source}.questions[{n}]")
                 for n, q in enumerate(quiz_data.get("questions", []), start=1)
@@ -196,25 +195,20 @@ class CourseLoader:
         }
         self.sync_page(module, QuizPage, source, {**fields, "question_ids": [q.pk for q in questions]})
 
-    def sync_gift(self, category, path):
-        """Questions from a GIFT file; one already in the bank (same category and name) is kept."""
+    def sync_gift(self, category_name, path):
+        """Questions from a GIFT file, imported as every GIFT file is (quizzes.gift.import_gift).
+
+        A question already in the bank (same category and name) is kept, not created again: loading
+        twice changes nothing, and a quiz's questions keep their identity (and their attempts).
+        """
         try:
-            parsed = parse_gift(path.read_text(encoding="utf-8"))
+            result = import_gift(path.read_text(encoding="utf-8"), category_name, keep_existing=True)
         except FileNotFoundError as error:
             raise ContentError(f"{path}: file not found") from error
-        except GiftError as error:
+        except (GiftError, ValueError) as error:
             raise ContentError(f"{path}: {error}") from error
-        questions = []
-        for item in parsed:
-            bank = category
-            if item.category:
-                bank, _ = QuestionCategory.objects.get_or_create(name=item.category)
-            existing = Question.objects.filter(category=bank, name=item.fields["name"]).first()
-            if existing is None:
-                existing = item.model.objects.create(category=bank, **item.fields)
-                self.report.questions_created += 1
-            questions.append(existing)
-        return questions
+        self.report.questions_created += len(result.created)
+        return result.questions
 
     def sync_question(self, category, data, source):
         question = SingleChoiceQuestion.objects.filter(category=category, name=data["name"]).first()

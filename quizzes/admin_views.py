@@ -29,6 +29,7 @@ from wagtail.log_actions import log
 
 from lms.exports import neutralise_cell
 
+from .gift import CATEGORY_NAME_MAX_LENGTH, GiftError, export_gift, import_gift
 from .models import QUESTION_TYPES, Question, QuestionCategory, QuizExtension, QuizPage, QuizQuestion
 from .services import grant_extension
 from .statistics import ATTEMPT_CHOICES, quiz_statistics
@@ -221,12 +222,18 @@ class GiftImportForm(forms.Form):
         help_text="A .gift or .txt file saved as UTF-8 (Moodle's question bank export works).",
         widget=forms.ClearableFileInput(attrs={"accept": ".gift,.txt,text/plain"}),
     )
+    # The name's length is checked by import_gift, the one check every way of importing shares.
     category = forms.CharField(
-        max_length=200,
         label="Category",
         help_text="Questions without a $CATEGORY line go into this category. "
         "It is created if it does not exist yet.",
-        widget=forms.TextInput(attrs={"list": "gift-category-names", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "list": "gift-category-names",
+                "autocomplete": "off",
+                "maxlength": CATEGORY_NAME_MAX_LENGTH,
+            }
+        ),
     )
 
     def clean_file(self):
@@ -271,11 +278,11 @@ class GiftImportView(WagtailAdminTemplateMixin, FormView):
         return context
 
     def form_valid(self, form):
-        from .gift import GiftError, import_gift  # written alongside; imported when used
-
         try:
-            with transaction.atomic():
-                result = import_gift(form.cleaned_data["text"], form.cleaned_data["category"])
+            result = import_gift(form.cleaned_data["text"], form.cleaned_data["category"])
+        except ValueError as error:  # the category name
+            form.add_error("category", f"{capfirst(str(error))}.")
+            return self.form_invalid(form)
         except GiftError as error:
             return self.render_to_response(self.get_context_data(form=form, gift_errors=error.errors))
         count = len(result.created)
@@ -300,8 +307,6 @@ def gift_export_view(request, category_id):
     if not can_export_gift(request.user):
         raise PermissionDenied
     category = get_object_or_404(QuestionCategory, pk=category_id)
-    from .gift import export_gift  # written alongside; imported when used
-
     result = export_gift(category.questions.select_related("category").order_by("name"))
     if result.skipped:
         shown = "; ".join(f"{question.name} ({reason})" for question, reason in result.skipped[:5])

@@ -45,6 +45,16 @@ def test_second_run_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_second_run_keeps_each_quiz_on_the_same_questions():
+    load()
+    before = {quiz.pk: [q.pk for q in quiz.questions()] for quiz in QuizPage.objects.all()}
+    load()
+    after = {quiz.pk: [q.pk for q in quiz.questions()] for quiz in QuizPage.objects.all()}
+    assert before == after
+    assert all(before.values())
+
+
+@pytest.mark.django_db
 def test_page_edited_in_admin_is_left_alone(tmp_path, settings):
     import shutil
 

@@ -771,6 +771,17 @@ def test_trainer_imports_a_gift_file(client, trainer, category):
     assert screenshot.correct_answer is True
 
 
+def test_a_category_name_too_long_for_the_bank_is_refused_on_the_form(client, trainer):
+    response = client.post(
+        reverse("gift:import"), {"file": gift_upload("Is it true?{T}\n"), "category": "x" * 201}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "category": ["The default category name must be 1 to 200 characters."]
+    }
+    assert not Question.objects.exists()
+
+
 def test_trainer_exports_a_category_as_gift(client, trainer, category):
     make_single_choice(category=category, name="Best first step")
     SingleChoiceQuestion.objects.create(  # invalid (two correct options), so left out

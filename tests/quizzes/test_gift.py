@@ -1,4 +1,4 @@
-"""Moodle GIFT import and export (quizzes/gift.py and the import_gift/export_gift commands)."""
+"""Moodle GIFT import and export (quizzes/gift/ and the import_gift/export_gift commands)."""
 
 from decimal import Decimal
 from io import StringIO
@@ -294,6 +294,24 @@ def test_import_creates_categories_and_uses_the_default_before_any_category_line
     assert [c.name for c in result.categories] == ["Imported", "Privacy"]
     with pytest.raises(ValueError, match="default category name"):
         import_gift("Another?{T}", "   ")
+
+
+@pytest.mark.django_db
+def test_import_keeping_existing_questions_reuses_them_by_category_and_name():
+    text = "::One::First?{T}\n\n$CATEGORY: Privacy\n\n::Two::Second?{F}\n"
+    first = import_gift(text, "Bank", keep_existing=True)
+    again = import_gift(text + "\n::Three::Third?{T}\n", "Bank", keep_existing=True)
+    assert [q.name for q in again.created] == ["Three"]
+    assert [q.pk for q in again.questions[:2]] == [q.pk for q in first.questions]
+    assert Question.objects.count() == 3
+    assert len(import_gift(text, "Bank").created) == 2  # without it, every import creates
+
+
+@pytest.mark.django_db
+def test_import_command_refuses_a_blank_category_name():
+    with pytest.raises(CommandError, match="--category: the default category name must be 1 to 200"):
+        call_command("import_gift", str(MOODLE_EXAMPLES), "--category", "  ")
+    assert Question.objects.count() == 0
 
 
 @pytest.mark.django_db

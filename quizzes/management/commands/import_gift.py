@@ -20,9 +20,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, category, **options):
-        category = category.strip()
-        if not category or len(category) > 200:
-            raise CommandError("--category must be a name of 1 to 200 characters")
         path = Path(file)
         try:
             text = path.read_bytes().decode("utf-8-sig")
@@ -40,6 +37,8 @@ class Command(BaseCommand):
 
         try:
             result = import_gift(text, category)
+        except ValueError as problem:  # the category name
+            raise CommandError(f"--category: {problem}") from None
         except GiftError as problem:
             for line, message in problem.errors:
                 self.stderr.write(f"{file}:{line}: {message}")

@@ -1,8 +1,7 @@
-"""Moodle GIFT import and export for the question bank.
+"""Reading Moodle GIFT text into unsaved questions (`parse_gift`); touches no database.
 
-GIFT is the plain-text question format of Moodle (docs.moodle.org, "GIFT format"). A trainer
-moving from Moodle exports a category as GIFT and imports it here; `export_gift` writes our
-questions back out in a form Moodle (and this module) reads.
+GIFT is the plain-text question format of Moodle (docs.moodle.org, "GIFT format"). Saving the
+questions is `quizzes.gift.importing.import_gift`'s job; writing them back is `quizzes.gift.write`.
 
 What is read
 ------------
@@ -46,16 +45,6 @@ essay ``{}`` and description (no answer block) questions, which this platform do
 unclosed or stray braces; multiple choice with no correct answer, or with more than one ``=``;
 numeric answers that are not numbers, or the ``~#feedback`` for "any other answer"; matching
 without ``->``; anything too long for the field it goes into.
-
-Export
-------
-Questions are written category by category (``$CATEGORY: name``), with ``::name::``, the text
-as ``[html]``, ``#`` feedback per option and ``####`` general feedback. Plain-text pieces
-inherit the html format, so they are written with ``&``, ``<`` and ``>`` as entities (Moodle
-does the same). Multiple response options carry equal weights that add to 100% (and
--100% over the wrong options, which mirrors our marking in Moodle). Ordering questions use
-the ordering syntax above; Moodle's ordering importer does not unescape items, and reads a
-``####`` general feedback line as one more item, so check those after moving to Moodle.
 """
 
 from __future__ import annotations
@@ -68,14 +57,12 @@ from decimal import Decimal, InvalidOperation
 
 import markdown
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.html import strip_tags
 from wagtail.fields import StreamField
 
 from lms.sanitise import clean_html
 
-from .models import QuestionCategory
-from .questions import (
+from ..questions import (
     MatchingQuestion,
     MultipleResponseQuestion,
     NumericQuestion,
@@ -86,16 +73,7 @@ from .questions import (
     TrueFalseQuestion,
 )
 
-__all__ = [
-    "ExportResult",
-    "GiftError",
-    "ImportResult",
-    "ParsedQuestion",
-    "escape",
-    "export_gift",
-    "import_gift",
-    "parse_gift",
-]
+__all__ = ["CATEGORY_PREFIX", "FORMAT_TAG_RE", "WEIGHT_RE", "GiftError", "ParsedQuestion", "parse_gift"]
 
 BLANK = "_____"
 NAME_LENGTH = 60
@@ -108,7 +86,6 @@ _ESCAPABLE = "\\~=#{}:n"
 _HIDDEN = {char: chr(0xD800 + i) for i, char in enumerate(_ESCAPABLE)}
 _SHOW = str.maketrans({hidden: ("\n" if char == "n" else char) for char, hidden in _HIDDEN.items()})
 _ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
-_SPECIAL = set("\\~=#{}:")
 
 
 def _hide_escapes(line):
@@ -119,15 +96,8 @@ def _show(text):
     return text.translate(_SHOW)
 
 
-def escape(text):
-    """`text` written so GIFT reads it back unchanged: backslash and ``~ = # { } :`` escaped,
-    line breaks as ``\\n``."""
-    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "".join("\\" + char if char in _SPECIAL else "\\n" if char == "\n" else char for char in text)
-
-
 # --- text formats ----------------------------------------------------------------------------
-_FORMAT_RE = re.compile(r"\[(moodle|html|plain|markdown)\]", re.IGNORECASE)
+FORMAT_TAG_RE = re.compile(r"\[(moodle|html|plain|markdown)\]", re.IGNORECASE)
 _HTML_RE = re.compile(
     r"<(?:[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?|/[a-zA-Z][\w:-]*\s*|!--.*?--)>"
     r"|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);",
@@ -136,13 +106,13 @@ _HTML_RE = re.compile(
 _BLOCK_START_RE = re.compile(r"<(p|div|ul|ol|h[1-6]|blockquote|pre|table|figure)[\s>]", re.IGNORECASE)
 # Moodle's context markers at the start of a category path ($course$/top/...).
 _CONTEXT_RE = re.compile(r"\$(?:course|coursecategory|cat\d*|module|system|quiz)\$", re.IGNORECASE)
-_WEIGHT_RE = re.compile(r"%\s*(-?\d+(?:\.\d+)?)\s*%")
+WEIGHT_RE = re.compile(r"%\s*(-?\d+(?:\.\d+)?)\s*%")
 
 
 def _split_format(raw, default):
     """(format, text) for a piece of GIFT text that may start with a ``[format]`` tag."""
     raw = raw.strip()
-    match = _FORMAT_RE.match(raw)
+    match = FORMAT_TAG_RE.match(raw)
     if match:
         return match.group(1).lower(), raw[match.end() :]
     return default, raw
@@ -217,19 +187,6 @@ class ParsedQuestion:
     model: type[Question]
     fields: dict
     warnings: list[tuple[int, str]] = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    created: list[Question]
-    categories: list[QuestionCategory]
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-
-
-@dataclass
-class ExportResult:
-    text: str
-    skipped: list[tuple[Question, str]]
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -321,7 +278,7 @@ def _preview(text, limit=40):
 
 def _weight(body):
     """(weight in percent or None, rest of the answer) for an answer that may start ``%n%``."""
-    match = _WEIGHT_RE.match(body)
+    match = WEIGHT_RE.match(body)
     if not match:
         return None, body
     return Decimal(match.group(1)), body[match.end() :].strip()
@@ -733,200 +690,3 @@ class _QuestionParser:
                     data = problem.as_json_data() if hasattr(problem, "as_json_data") else problem.messages
                     messages = _flatten_errors(data) or problem.messages
                     self.fail(offset, f"{model_field.name}: " + "; ".join(messages))
-
-
-# --- importing -------------------------------------------------------------------------------
-def import_gift(text, default_category_name):
-    """Create the questions in `text`: all of them, or (raising GiftError) none.
-
-    Questions before any ``$CATEGORY:`` line go into `default_category_name` (created if needed).
-    Raises GiftError (every problem, with line numbers) and writes nothing if any question is bad;
-    ValueError if `default_category_name` is empty or longer than 200 characters.
-    """
-    default_category_name = (default_category_name or "").strip()
-    if not default_category_name or len(default_category_name) > 200:
-        raise ValueError("the default category name must be 1 to 200 characters")
-    parsed = parse_gift(text)
-    if not parsed:
-        raise GiftError([(1, "no questions found")])
-    created, categories, warnings = [], {}, []
-    with transaction.atomic():
-        for item in parsed:
-            name = item.category or default_category_name
-            if name not in categories:
-                categories[name] = QuestionCategory.objects.get_or_create(name=name)[0]
-            created.append(item.model.objects.create(category=categories[name], **item.fields))
-            warnings += item.warnings
-    return ImportResult(created=created, categories=list(categories.values()), warnings=warnings)
-
-
-# --- exporting -------------------------------------------------------------------------------
-class _Unexportable(Exception):
-    pass
-
-
-def _html_piece(text):
-    """A plain-text piece inside an [html] question: entities for & < >, then GIFT escapes."""
-    written = escape(html.escape(str(text or "").strip(), quote=False))
-    return "[html]" + written if _FORMAT_RE.match(written) else written
-
-
-def _literal_piece(text):
-    """A piece GIFT keeps as typed (accepted answers, matches)."""
-    written = escape(str(text or "").strip())
-    return "[plain]" + written if _FORMAT_RE.match(written) else written
-
-
-def _feedback(text):
-    return "#" + _html_piece(text) if (text or "").strip() else ""
-
-
-def _general_feedback(question, indent="\t", end="\n"):
-    feedback = (question.general_feedback or "").strip()
-    return f"{indent}####{escape(feedback)}{end}" if feedback else ""
-
-
-def _percent(value):
-    text = f"{value:.5f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _number_text(value):
-    return f"{Decimal(str(value if value is not None else 0)).normalize():f}"
-
-
-def _write_single_choice(question):
-    options = [option for _, option in question.option_list()]
-    if sum(1 for option in options if option.get("is_correct")) != 1:
-        raise _Unexportable("a single choice question needs exactly one correct option")
-    lines = []
-    for option in options:
-        text = _html_piece(option["text"])
-        if option.get("is_correct"):
-            marker = "="
-        else:
-            marker = "~%0%" if _WEIGHT_RE.match(text) else "~"
-        lines.append(f"\t{marker}{text}{_feedback(option.get('feedback'))}\n")
-    return "{\n" + "".join(lines) + _general_feedback(question) + "}"
-
-
-def _write_multiple_response(question):
-    options = [option for _, option in question.option_list()]
-    correct = sum(1 for option in options if option.get("is_correct"))
-    wrong = len(options) - correct
-    if not correct:
-        raise _Unexportable("a multiple response question needs at least one correct option")
-    lines = []
-    for option in options:
-        weight = _percent(100 / correct) if option.get("is_correct") else _percent(-100 / wrong)
-        lines.append(f"\t~%{weight}%{_html_piece(option['text'])}{_feedback(option.get('feedback'))}\n")
-    return "{\n" + "".join(lines) + _general_feedback(question) + "}"
-
-
-def _write_true_false(question):
-    right, wrong = (
-        (question.feedback_true, question.feedback_false)
-        if question.correct_answer
-        else (question.feedback_false, question.feedback_true)
-    )
-    written = "TRUE" if question.correct_answer else "FALSE"
-    if (wrong or "").strip() or (right or "").strip():
-        written += "#" + _html_piece(wrong)
-    if (right or "").strip():
-        written += "#" + _html_piece(right)
-    return "{" + written + _general_feedback(question, indent="", end="") + "}"
-
-
-def _write_short_answer(question):
-    lines = []
-    for child in question.answers:
-        answer = child.value
-        if "->" in answer["text"]:
-            raise _Unexportable(
-                f"the accepted answer {answer['text']!r} contains '->', which GIFT reads as matching"
-            )
-        text, feedback = _literal_piece(answer["text"]), _feedback(answer.get("feedback"))
-        lines.append(f"\t=%{answer['fraction']}%{text}{feedback}\n")
-    return "{\n" + "".join(lines) + _general_feedback(question) + "}"
-
-
-def _write_numeric(question):
-    lines = []
-    for child in question.answers:
-        answer = child.value
-        value, tolerance = _number_text(answer["value"]), _number_text(answer.get("tolerance") or 0)
-        lines.append(f"\t=%{answer['fraction']}%{value}:{tolerance}{_feedback(answer.get('feedback'))}\n")
-    return "{#\n" + "".join(lines) + _general_feedback(question) + "}"
-
-
-def _write_matching(question):
-    lines = []
-    for child in question.pairs:
-        pair = child.value
-        lines.append(f"\t={_html_piece(pair.get('prompt'))} -> {escape(pair['match'].strip())}\n")
-    return "{\n" + "".join(lines) + _general_feedback(question) + "}"
-
-
-def _write_ordering(question):
-    items = [text for _, text in question.item_list()]
-    header = f"{{>{len(items)} ALL VERTICAL ABSOLUTE_POSITION SHOW\n"
-    body = "".join(_html_piece(text) + "\n" for text in items)
-    return header + body + _general_feedback(question, indent="") + "}"
-
-
-_WRITERS = {
-    SingleChoiceQuestion: _write_single_choice,
-    MultipleResponseQuestion: _write_multiple_response,
-    TrueFalseQuestion: _write_true_false,
-    ShortAnswerQuestion: _write_short_answer,
-    NumericQuestion: _write_numeric,
-    MatchingQuestion: _write_matching,
-    OrderingQuestion: _write_ordering,
-}
-
-
-def _category_line(name):
-    name = " ".join(str(name).split()).replace("\\", "\\\\").replace("/", "//")
-    return f"{CATEGORY_PREFIX} {name}\n"
-
-
-def _category_of(question):
-    try:
-        return question.category
-    except QuestionCategory.DoesNotExist:
-        return None
-
-
-def export_gift(questions):
-    """Write `questions` as GIFT, category by category in the order given.
-
-    Questions GIFT can't hold (or that are invalid, e.g. a single choice with two correct options)
-    are left out and listed in `skipped` with the reason.
-    """
-    chunks = ["// Question bank exported from GovSocial Academy in Moodle GIFT format.\n"]
-    skipped = []
-    current_category = object()
-    for question in questions:
-        if type(question) is Question:
-            question = question.get_real_instance()
-        writer = _WRITERS.get(type(question))
-        if writer is None:
-            skipped.append((question, f"{question.type_label} questions have no GIFT form"))
-            continue
-        try:
-            answers = writer(question)
-        except _Unexportable as reason:
-            skipped.append((question, str(reason)))
-            continue
-        category = _category_of(question)
-        key = category.pk if category is not None and category.pk else id(category)
-        if key != current_category:
-            current_category = key
-            if category is not None:
-                chunks.append(_category_line(category.name))
-        name = escape(str(question.name).strip())
-        chunks.append(
-            f"// question: {question.pk}  type: {question.type_label}\n"
-            f"::{name}::[html]{escape((question.text or '').strip())}{answers}\n"
-        )
-    return ExportResult(text="\n".join(chunks), skipped=skipped)
