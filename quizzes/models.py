@@ -19,6 +19,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
+from modelcluster.queryset import FakeQuerySet
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -162,12 +163,18 @@ class QuizPage(CourseItemMixin, Page):
 
     def questions(self):
         """The quiz's chosen questions in order, as their real subtypes (one query per subtype)."""
-        # NULL sort orders sort first on SQLite and last on PostgreSQL: put them last everywhere.
-        ids = list(
-            self.quiz_questions.order_by(models.F("sort_order").asc(nulls_last=True), "pk").values_list(
-                "question_id", flat=True
+        rows = self.quiz_questions.all()
+        if isinstance(rows, FakeQuerySet):
+            # Unsaved rows, as in the editor's preview: sort them here, as the database would.
+            ordered = sorted(rows, key=lambda row: (row.sort_order is None, row.sort_order or 0))
+            ids = [row.question_id for row in ordered]
+        else:
+            # NULL sort orders sort first on SQLite and last on PostgreSQL: put them last everywhere.
+            ids = list(
+                rows.order_by(models.F("sort_order").asc(nulls_last=True), "pk").values_list(
+                    "question_id", flat=True
+                )
             )
-        )
         by_id = Question.objects.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 

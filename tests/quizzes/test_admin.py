@@ -820,3 +820,30 @@ def test_an_exported_gift_file_imports_again(client, trainer, category):
     assert sorted((q.type_label, q.name, q.category_id) for q in copies) == sorted(
         (q.type_label, q.name, category.pk) for q in originals
     )
+
+
+def test_the_preview_of_a_quiz_with_unsaved_question_rows_renders(client, trainer, course, category):
+    """The editor's live preview builds the quiz from the unsaved form: its question rows are not
+    in the database yet (this was a 500: 'OrderBy' object is not subscriptable)."""
+    module = ModulePage.objects.child_of(course).get()
+    first = make_single_choice(category=category, name="Unsaved first")
+    second = make_single_choice(category=category, name="Unsaved second")
+    preview_url = reverse("wagtailadmin_pages:preview_on_add", args=("quizzes", "quizpage", module.pk))
+    data = nested_form_data(
+        {
+            "title": "Preview check",
+            "slug": "preview-check",
+            "intro": rich_text("<p>Two questions.</p>"),
+            "pass_mark": "70",
+            **QUIZ_SETTINGS,
+            "quiz_questions": inline_formset([{"question": second.pk}, {"question": first.pk}], min=1),
+            "comments": EMPTY_COMMENTS,
+        }
+    )
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Preview: this is how learners see the quiz" in html
+    assert html.index("Unsaved second?") < html.index("Unsaved first?")  # in the editor's order
+    assert not QuizPage.objects.filter(slug="preview-check").exists()
