@@ -1,22 +1,27 @@
-# GovSocial Academy. The README's two commands: `make run` and `make test`.
+# GovSocial Academy. The README's commands: `make run` (or `make demo`), `make test`, `make doctor`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist worker processes for `make test` (0: one process).
+WORKERS ?= 2
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export PYTHON
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
+# When make started: `make run` prints how long its set-up took.
+STARTED := $(shell date +%s.%N)
 
-.PHONY: run test setup system-packages system-packages-test lint check bench clean
+.PHONY: run demo test test-postgres doctor setup system-packages system-packages-test lint check bench clean
 
-$(BIN)/python:
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+# Reinstall the Python packages only when pyproject.toml changes (uv when there is one, else pip).
+$(VENV)/.installed: pyproject.toml
+	@scripts/install-python-packages.sh
+	@touch $@
 
-# Reinstall the Python packages only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
-	touch $@
+## doctor: one line for each thing this machine lacks, and how to get it
+doctor:
+	@scripts/doctor.sh
 
 system-packages:
 	@scripts/install-system-packages.sh
@@ -24,24 +29,40 @@ system-packages:
 system-packages-test:
 	@scripts/install-system-packages.sh --test
 
+# The database: migrations, the cache table and the courses (and the demo people with DEMO=1),
+# in one Python process.
 setup: system-packages $(VENV)/.installed
 	@mkdir -p var
-	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py load_courses
+	@$(BIN)/python manage.py setup_site $(if $(DEMO),--demo)
+	@awk -v a=$(STARTED) -v b=$$(date +%s.%N) 'BEGIN { printf "Set up in %.0f s.\n", b - a }'
 
-## run: install what is missing, migrate, load the demo course, serve on http://127.0.0.1:8000
-run: setup
+## run: install what is missing, migrate, load the courses, serve on http://127.0.0.1:8000
+run: _doctor-run setup
 	@echo "GovSocial Academy on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@# The certificate PDF worker runs beside the server and stops with it.
 	$(BIN)/python manage.py db_worker --backend certificates & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
-test: system-packages-test $(VENV)/.installed
+## demo: `make run` plus sample learners, a trainer and an administrator (passwords printed)
+demo: export DEMO := 1
+demo: run
+
+_doctor-run:
+	@scripts/doctor.sh --run
+
+_doctor-test:
+	@scripts/doctor.sh --test
+
+## test: the whole suite on SQLite across $(WORKERS) processes (on PostgreSQL when DATABASE_URL is set)
+test: _doctor-test system-packages-test $(VENV)/.installed
 	@mkdir -p var
-	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS)) $(PYTEST_ARGS)
+	@scripts/postgres-hint.sh
+
+## test-postgres: the whole suite on the PostgreSQL server at $(PG_URL)
+test-postgres:
+	@DATABASE_URL=$(PG_URL) $(MAKE) --no-print-directory test
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -49,7 +70,7 @@ lint: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf var/test.sqlite3 .pytest_cache
+	rm -rf var/test.sqlite3* var/ci .pytest_cache
 
 ## bench: speed and memory figures (certificate render, quiz submit, page latency and queries,
 ## peak memory), then requests per second on the public pages under gunicorn

@@ -1,3 +1,9 @@
+import fcntl
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.test import TestCase
 
@@ -44,3 +50,120 @@ def django_db_setup(django_db_setup):
     if contents is not None:
         type(wrapper)._test_serialized_contents = contents
     yield
+
+
+# --- pytest-xdist: migrate once, copy per worker ---------------------------------------------------
+# Each worker (gw0, gw1, ...) gets its own test database (pytest-django adds the "_gwN" suffix). The
+# migrations (~15 s) run once per run, into a template database; each worker copies it (SQLite: the
+# file, PostgreSQL: CREATE DATABASE ... TEMPLATE) and then only checks that nothing is left to migrate.
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _names():
+    """(template, this worker's) test database names."""
+    from django.db import connection
+
+    name = connection.settings_dict["TEST"]["NAME"]
+    base = name[: -len(f"_{WORKER}")] if WORKER and name.endswith(f"_{WORKER}") else name
+    return f"{base}_template", name
+
+
+def _is_sqlite(connection):
+    return connection.vendor == "sqlite"
+
+
+def _drop(connection, name):
+    if _is_sqlite(connection):
+        for suffix in ("", "-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)
+    else:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _lock_path(template):
+    key = template.replace("/", "_").strip("_")
+    return Path(tempfile.gettempdir()) / f"lms-testdb-{key}.lock"
+
+
+def _build_template_and_copy(config, template, name):
+    from django.db import connection
+
+    run = config.workerinput["testrunuid"]
+    with open(_lock_path(template), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        if lock.read().strip() != run:  # the first worker of this run (re)builds the template
+            settings = connection.settings_dict
+            settings["TEST"]["NAME"] = template
+            connection.creation.create_test_db(
+                verbosity=0, autoclobber=True, serialize=False, keepdb=not config.getvalue("create_db")
+            )
+            connection.close()
+            settings["TEST"]["NAME"] = name
+            lock.seek(0)
+            lock.truncate()
+            lock.write(run)
+            lock.flush()
+        _drop(connection, name)
+        if _is_sqlite(connection):
+            with sqlite3.connect(template) as source, sqlite3.connect(name) as target:
+                source.backup(target)
+        else:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}" WITH TEMPLATE "{template}"')
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    # Under xdist the worker's copy is fresh: pytest-django only runs the (no-op) migrate check.
+    return bool(WORKER) or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request):
+    return not WORKER and request.config.getvalue("create_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker, request):
+    if not WORKER:
+        yield
+        return
+    from django.db import connection
+
+    original_name = connection.settings_dict["NAME"]
+    template, name = _names()
+    with django_db_blocker.unblock():
+        _build_template_and_copy(request.config, template, name)
+    connection.settings_dict["NAME"] = original_name
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.settings_dict["NAME"] = original_name
+        if not request.config.getvalue("reuse_db"):
+            _drop(connection, name)
+
+
+def pytest_sessionfinish(session):
+    """The xdist controller drops the template once every worker is done (kept with --reuse-db)."""
+    if hasattr(session.config, "workerinput") or session.config.getvalue("reuse_db"):
+        return
+    if not getattr(session.config.option, "numprocesses", None):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    name = connection.settings_dict.get("TEST", {}).get("NAME")
+    if connection.vendor != "sqlite" and not name:
+        name = f"test_{connection.settings_dict['NAME']}"
+    if not name:
+        return
+    try:
+        with session.config.stash[blocking_manager_key].unblock():
+            _drop(connection, f"{name}_template")
+            connection.close()
+        _lock_path(f"{name}_template").unlink(missing_ok=True)
+    except Exception as error:  # noqa: BLE001 - a leftover template is harmless; never fail the run here
+        print(f"Could not drop the template test database {name}_template: {error}")  # noqa: T201

@@ -30,15 +30,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and `pytest --reuse-db` can skip the migrations.
     _default_test_db = Path(__file__).resolve().parent.parent.parent / "var" / "test.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB", str(_default_test_db))}
-elif os.environ.get("LMS_PG_TEST_DB"):
-    # A private PostgreSQL test database name, so parallel runs don't share "test_<name>".
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["LMS_PG_TEST_DB"]}
+else:
+    if os.environ.get("LMS_PG_TEST_DB"):
+        # A private PostgreSQL test database name, so parallel runs don't share "test_<name>".
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["LMS_PG_TEST_DB"]}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Throwaway data: commits need not wait for the disk (a crash loses the last commits only).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 # --- Certificates: render PDFs at once, in the test's own process (certificates app) ------------
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "certificates": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+# A render takes ~1 s, but a CI machine running both suites side by side can starve one for a while:
+# only the test of the time bound itself (which sets its own) should ever hit it.
+CERTIFICATE_RENDER_TIMEOUT = float(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "120"))
 # --- end certificates ---------------------------------------------------------------------------
 
 # Static files come from the app folders through the finders; no collectstatic for tests.

@@ -1,0 +1,73 @@
+"""`manage.py load_demo`: sample people with progress, marked as demo data, loaded once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from certificates.models import Certificate
+from courses.assignments import overdue_assignments
+from courses.models import Assignment, Enrolment, LessonCompletion, TaskSubmission
+from lms.models import Organisation, User
+from quizzes.models import Attempt
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [User, Organisation, Enrolment, LessonCompletion, Assignment, TaskSubmission, Attempt, Certificate]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def demo():
+    call_command("load_courses", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_shows_the_platform_working(demo, client):
+    users = User.objects.filter(email__endswith="@demo.example")
+    assert users.filter(is_superuser=True).count() == 1
+    trainer = users.get(email="trainer@demo.example")
+    assert trainer.groups.filter(name="Trainers").exists()
+    learners = users.filter(is_superuser=False).exclude(pk=trainer.pk)
+    assert learners.count() == 5
+    organisations = {learner.organisation.name for learner in learners}
+    assert len(organisations) == 2 and all(name.startswith("Demo ") for name in organisations)
+
+    certificate = Certificate.objects.get(user__email="priya.sharma@demo.example")
+    assert certificate.enrolment.completed_at is not None
+    assert Attempt.objects.filter(user=certificate.user, passed=False).exists()  # passed on the second try
+    assert Attempt.objects.filter(user__in=learners, submitted_at__isnull=False).count() >= 3
+    assert TaskSubmission.objects.filter(status=TaskSubmission.Status.PENDING).count() == 1
+    overdue = {a.enrolment.user.email for a in overdue_assignments()}
+    assert overdue == {"mei.chen@demo.example", "sarah.obrien@demo.example"}
+    assert LessonCompletion.objects.filter(enrolment__user__email="ben.nguyen@demo.example").exists()
+
+    # The printed passwords log in, and what the trainer follows up shows the demo.
+    assert "DEMO DATA" in demo
+    assert "demo-admin-2026" in demo and "demo-trainer-2026" in demo
+    assert client.login(email="admin@demo.example", password="demo-admin-2026")
+    assert b"Mei Chen" in client.get(reverse("training:overdue")).content
+    assert client.login(email="priya.sharma@demo.example", password="demo-learner-2026")
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = counts()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert counts() == before
+    assert "Nothing to change" in out.getvalue()
+
+
+@override_settings(SETTINGS_MODULE="lms.settings.production")
+def test_refuses_production_settings(db):
+    with pytest.raises(CommandError, match="production"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.filter(email__endswith="@demo.example").exists()
