@@ -58,25 +58,27 @@ def bench_quiz_submit(runs=30):
 
 
 def answers_as_post(attempt):
-    data = {}
+    """Every question answered, as the browser posts it (the attempt's own slots and tokens)."""
+    from quizzes.factories import attempt_form_data  # after django.setup()
+
+    answers = {}
     for question in attempt.questions:
-        name = f"q{question.pk}"
         kind = type(question).__name__
         if kind == "SingleChoiceQuestion":
-            data[name] = question.option_list()[0][0]
+            answers[question.pk] = question.option_list()[0][0]
         elif kind == "MultipleResponseQuestion":
-            data[name] = [oid for oid, _ in question.option_list()[:2]]
+            answers[question.pk] = [oid for oid, _ in question.option_list()[:2]]
         elif kind == "TrueFalseQuestion":
-            data[name] = "true"
+            answers[question.pk] = "true"
         elif kind == "ShortAnswerQuestion":
-            data[name] = "APSC"
+            answers[question.pk] = "APSC"
         elif kind == "NumericQuestion":
-            data[name] = "70"
+            answers[question.pk] = "70"
         elif kind == "MatchingQuestion":
-            data.update({f"{name}-{pid}": match for pid, _, match in question.prompts()})
+            answers[question.pk] = {pid: match for pid, _, match in question.prompts()}
         else:
-            data.update({f"{name}-{iid}": str(n) for n, (iid, _) in enumerate(question.displayed_items(), 1)})
-    return data
+            answers[question.pk] = [iid for iid, _ in question.displayed_items()]
+    return attempt_form_data(attempt, answers)
 
 
 def main():
