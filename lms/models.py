@@ -91,6 +91,7 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         extra_fields.setdefault("role", User.Role.TRAINER)
+        extra_fields.setdefault("role_status", User.RoleStatus.CONFIRMED)  # not a claim
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email):

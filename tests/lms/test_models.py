@@ -27,6 +27,7 @@ def test_superuser_defaults():
         email="admin@example.gov.au", password="x-Long-pass-9", full_name="Ad Min"
     )
     assert admin.is_staff and admin.is_superuser and admin.role == User.Role.TRAINER
+    assert admin.role_is_confirmed
     assert admin.get_full_name() == "Ad Min" and admin.get_short_name() == "Ad"
 
 
