@@ -1,12 +1,15 @@
 """Issuing certificates, rendering and storing their PDFs, and what trainers do with them.
 
 Certificates are issued when courses says a course is completed (the course_completed signal,
-connected in apps.py). The PDF is rendered off the request path: `issue_certificate` enqueues
-`render_certificate_task` (always after the transaction commits, so a worker in another process
-finds the row), which calls `run_render` once per attempt. Each attempt renders in
-a child process with a time bound; the bytes are written to storage under a new name only when they
-are complete, then the row is switched to that file. A failed attempt writes nothing and is retried
-up to CERTIFICATE_RENDER_MAX_ATTEMPTS times, then the certificate is marked failed.
+connected in apps.py), and only to a learner whose email address is confirmed: a completion by a
+learner who has not confirmed it waits, and its certificate is issued when the address is
+confirmed (allauth's email_confirmed signal, also connected in apps.py). The PDF is rendered off
+the request path: `issue_certificate` enqueues `render_certificate_task` (always after the
+transaction commits, so a worker in another process finds the row), which calls `run_render` once
+per attempt. Each attempt renders in a child process with a time bound; the bytes are written to
+storage under a new name only when they are complete, then the row is switched to that file. A
+failed attempt writes nothing and is retried up to CERTIFICATE_RENDER_MAX_ATTEMPTS times, then the
+certificate is marked failed.
 """
 
 import logging
@@ -16,13 +19,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
+from courses.models import Enrolment
 from courses.services import add_months
 from lms.emails import render_email
+from lms.services import email_is_verified
 
 from .models import Certificate, CertificateRevision, CertificateTemplate
 from .pdf import render_certificate_pdf_bounded
@@ -44,13 +49,17 @@ def download_filename(certificate):
 def issue_certificate(enrolment):
     """Issue the certificate for the enrolment's current cycle exactly once, and queue its PDF.
 
-    Returns (certificate, created). The PDF is rendered by a background task; until it is stored
-    the certificate's render_status is "pending".
+    Returns (certificate, created); (None, False) while the learner's email address is not
+    confirmed (issue_waiting_certificates issues it once it is). The councillor wording is used
+    only for a councillor whose role was confirmed (User.is_councillor). The PDF is rendered by a
+    background task; until it is stored the certificate's render_status is "pending".
     """
     existing = Certificate.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).first()
     if existing:
         return existing, False
     user = enrolment.user
+    if not email_is_verified(user):
+        return None, False
     course = enrolment.course
     now = timezone.now()
     kind = CertificateTemplate.Kind.COUNCILLOR if user.is_councillor else CertificateTemplate.Kind.STANDARD
@@ -89,6 +98,42 @@ def renewal_due(enrolment, now):
 def issue_on_completion(sender, enrolment, **kwargs):
     """Receiver of courses.signals.course_completed."""
     issue_certificate(enrolment)
+
+
+def waiting_for_email(user):
+    """Completed enrolments (current cycle) with no certificate yet: the ones a confirmed email
+    address would release. Empty when the address is confirmed."""
+    if email_is_verified(user):
+        return Enrolment.objects.none()
+    return _completed_without_certificate(user)
+
+
+def _completed_without_certificate(user):
+    issued = Certificate.objects.filter(enrolment=OuterRef("pk"), cycle=OuterRef("cycle"))
+    return (
+        Enrolment.objects.filter(user=user, completed_at__isnull=False)
+        .exclude(Exists(issued))
+        .select_related("course", "user")
+    )
+
+
+def issue_waiting_certificates(user):
+    """Issue the certificates a learner earned before their email address was confirmed.
+    Returns the certificates issued now."""
+    if not email_is_verified(user):
+        return []
+    issued = []
+    for enrolment in _completed_without_certificate(user):
+        certificate, created = issue_certificate(enrolment)
+        if created:
+            issued.append(certificate)
+    return issued
+
+
+def issue_on_email_confirmed(sender, request, email_address, **kwargs):
+    """Receiver of allauth's email_confirmed."""
+    if email_address.user_id:
+        issue_waiting_certificates(email_address.user)
 
 
 # --- Rendering ----------------------------------------------------------------------------------------

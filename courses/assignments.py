@@ -10,17 +10,15 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from lms import emails as lms_emails
+from lms.accounts import password_setup_path
 from lms.models import User
 
 from .models import Assignment
@@ -133,9 +131,9 @@ def course_url(course):
 
 
 def set_password_url(user):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return absolute_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+    """allauth's "choose a new password" page for this user: setting the password there also
+    confirms their email address (lms.accounts.verify_on_password_reset)."""
+    return absolute_url(password_setup_path(user))
 
 
 def render_email(name, context, to):

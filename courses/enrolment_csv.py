@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from lms.models import Organisation, User
+from lms.services import confirmed_role_fields
 
 from .assignments import assign_course, send_invitations
 
@@ -270,8 +271,10 @@ def import_enrolment_csv(data, course=None, due_date=None, assigned_by=None, not
 
     The file is validated again here, inside the transaction: any error raises EnrolmentCsvError
     with every (line, message) and nothing is saved. New accounts have no usable password; they
-    (and accounts from an earlier import never used) are emailed a link to set one, after commit.
-    Existing accounts are enrolled as they are (their name and role are not changed)."""
+    (and accounts from an earlier import never used) are emailed a link to set one, after commit;
+    setting it confirms their email address. A new account's role is confirmed (a trainer set it),
+    and its organisation is set directly (created if it is new: a trainer's action). Existing
+    accounts are enrolled as they are (their name, role and organisation are not changed)."""
     if course is not None and due_date is None:
         raise ValueError("Assigning a course needs a due date.")
     result = ImportResult()
@@ -296,8 +299,8 @@ def import_enrolment_csv(data, course=None, due_date=None, assigned_by=None, not
                     email=row.email,
                     password=None,  # unusable until they set one from the invitation
                     full_name=row.full_name,
-                    role=row.role,
                     organisation=organisations.get(row.organisation_name.lower()),
+                    **confirmed_role_fields(row.role, by=assigned_by),
                 )
                 result.created.append(user)
             else:

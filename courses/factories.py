@@ -3,6 +3,7 @@
 from wagtail.models import Page
 
 from lms.models import User
+from lms.services import mark_email_verified
 
 from .models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 
@@ -11,9 +12,18 @@ def make_user(
     email="learner@example.gov.au",
     full_name="Alex Citizen",
     password="a-Long-pass-phrase-42",  # noqa: S107 - test data
+    email_verified=True,
+    role_confirmed=None,
     **extra,
 ):
-    return User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
+    """A user whose email address is confirmed (unless email_verified=False). A role given here
+    is confirmed too, as an administrator would set it (role_confirmed=False leaves it a claim)."""
+    if "role" in extra and (role_confirmed if role_confirmed is not None else True):
+        extra.setdefault("role_status", User.RoleStatus.CONFIRMED)
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
+    if email_verified:
+        mark_email_verified(user)
+    return user
 
 
 def catalogue():

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from certificates.models import Certificate
+from certificates.services import waiting_for_email
 from courses.models import Enrolment, LessonCompletion
 from courses.services import can_retake, progress_for_enrolments
 from quizzes.models import Attempt
@@ -49,6 +50,8 @@ def learner_dashboard(user):
     return {
         "rows": rows,
         "certificates": certificates,
+        # Courses completed while the email address is not confirmed: their certificates wait.
+        "waiting_for_email": list(waiting_for_email(user)),
         "overdue_count": sum(1 for r in rows if r.is_overdue),
         "recent_activity": recent_activity(user),
         "today": today,

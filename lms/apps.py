@@ -6,6 +6,16 @@ class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = "GovSocial Academy"
 
+    def ready(self):
+        # The receivers use models, which can only be imported once the app registry is ready.
+        from allauth.account.signals import email_confirmed, password_reset, user_signed_up
+
+        from .accounts import join_organisation_on_confirmation, place_on_sign_up, verify_on_password_reset
+
+        email_confirmed.connect(join_organisation_on_confirmation, dispatch_uid="lms-join-by-domain")
+        user_signed_up.connect(place_on_sign_up, dispatch_uid="lms-place-on-sign-up")
+        password_reset.connect(verify_on_password_reset, dispatch_uid="lms-verify-on-password-reset")
+
 
 class LmsUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with forms for our email-login User (no first/last name)."""

@@ -1,66 +1,125 @@
+"""The account forms: allauth's sign-up and login with our fields and wording, the learner's own
+details, and a request to join another organisation."""
+
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 
-from .models import Organisation, User
+from . import services
+from .models import SELF_CHOSEN_ROLES, Organisation, User
 
 
-class SignUpForm(BaseUserCreationForm):
-    organisation_name = forms.CharField(
+def squash(value):
+    return " ".join((value or "").split())
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Organisation.objects.order_by("name"), **kwargs)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form (email and password, enumeration-safe) with the full name, the role
+    the learner claims and the organisation they ask to join. Trainers are appointed, not chosen;
+    organisations come from the list (a trainer approves the membership) or from a verified email
+    domain."""
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=User._meta.get_field("full_name").max_length,
+        help_text="Exactly as it should print on your certificates.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    role = forms.ChoiceField(
+        label="I am a",
+        choices=[(role.value, role.label) for role in SELF_CHOSEN_ROLES],
+        initial=User.Role.PUBLIC_SERVANT,
+        help_text="A trainer confirms a councillor's role before councillor certificates are issued.",
+    )
+    organisation = OrganisationChoiceField(
         label="Organisation",
-        max_length=200,
         required=False,
-        help_text="Your agency or council, for example 'Department of Finance' or 'City of Ballarat'.",
+        empty_label="Not listed, or none",
+        help_text="If your work email address belongs to a listed organisation you join it when you "
+        "confirm the address. Otherwise a trainer approves the organisation you choose.",
     )
 
-    class Meta:
-        model = User
-        fields = ["full_name", "email", "role"]
-        labels = {"full_name": "Full name", "role": "I am a"}
+    field_order = ["full_name", "email", "role", "organisation", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Trainers are appointed by an administrator, not self-selected at sign-up.
-        self.fields["role"].choices = [
-            choice for choice in User.Role.choices if choice[0] != User.Role.TRAINER
-        ]
+        self.fields["email"].label = "Email address"
         self.fields["email"].widget.attrs.update(autocomplete="email")
-        self.fields["full_name"].widget.attrs.update(autocomplete="name")
-        self.fields["organisation_name"].widget.attrs.update(autocomplete="organization")
-        for name in ("password1", "password2"):
-            self.fields[name].widget.attrs.update(autocomplete="new-password")
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Log in or reset your password."
-            )
-        return email
+        self.fields["password1"].label = "Password"
+        self.fields["password2"].label = "Password confirmation"
+        for name in ("email", "password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
+        name = squash(self.cleaned_data["full_name"])
         if not name:
             raise forms.ValidationError("Enter your full name as it should appear on a certificate.")
         return name
 
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        name = " ".join(self.cleaned_data.get("organisation_name", "").split())
-        if name:
-            kind = (
-                Organisation.Kind.COUNCIL if user.role == User.Role.COUNCILLOR else Organisation.Kind.AGENCY
-            )
-            organisation = Organisation.objects.filter(name__iexact=name).first()
-            user.organisation = organisation or Organisation.objects.create(name=name, kind=kind)
-        if commit:
-            user.save()
-        return user
+    def signup(self, request, user):
+        """Called by allauth once the account is saved (never for an address that already has one)."""
+        services.place_new_member(user, requested=self.cleaned_data.get("organisation"))
+
+
+class SiteWording:
+    """allauth's forms in the site's wording: sentence-case labels, no placeholders (a label
+    stays visible; a placeholder disappears as you type)."""
+
+    labels = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(SiteWording, allauth_forms.LoginForm):
+    labels = {"login": "Email address", "password": "Password"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].widget.attrs.update(autocomplete="email")
+        self.fields["password"].help_text = ""  # the page links to the password reset
+
+
+class ResetPasswordForm(SiteWording, allauth_forms.ResetPasswordForm):
+    labels = {"email": "Email address"}
+
+
+class ResetPasswordKeyForm(SiteWording, allauth_forms.ResetPasswordKeyForm):
+    labels = {"password1": "New password", "password2": "New password again"}
+
+
+class ChangePasswordForm(SiteWording, allauth_forms.ChangePasswordForm):
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "New password again",
+    }
+
+
+class SetPasswordForm(SiteWording, allauth_forms.SetPasswordForm):
+    labels = {"password1": "Password", "password2": "Password again"}
+
+
+class AddEmailForm(SiteWording, allauth_forms.AddEmailForm):
+    labels = {"email": "Email address"}
 
 
 class ProfileForm(forms.ModelForm):
+    """What a learner may change about themselves: their name. Role and organisation are changed
+    by trainers (a learner asks with OrganisationRequestForm)."""
+
     class Meta:
         model = User
-        fields = ["full_name", "organisation"]
+        fields = ["full_name"]
         labels = {"full_name": "Full name"}
         help_texts = {
             "full_name": "Exactly as it should print on your certificates. "
@@ -70,21 +129,26 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].widget.attrs.update(autocomplete="name")
-        self.fields["organisation"].required = False
-        self.fields["organisation"].empty_label = "None"
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
+        name = squash(self.cleaned_data["full_name"])
         if not name:
             raise forms.ValidationError("Enter your full name as it should appear on a certificate.")
         return name
 
 
-class LmsPasswordResetForm(PasswordResetForm):
-    """Django's reset form, which also reaches invited learners who have not set a password yet
-    (an unusable password and no login), so an expired invitation can be renewed by the learner."""
+class OrganisationRequestForm(forms.Form):
+    """Ask a trainer to move you into an organisation from the list."""
 
-    def get_users(self, email):
-        for user in User.objects.filter(email__iexact=email, is_active=True):
-            if user.has_usable_password() or user.last_login is None:
-                yield user
+    organisation = OrganisationChoiceField(
+        label="Organisation",
+        help_text="A trainer approves the change before it takes effect.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.organisation_id:
+            self.fields["organisation"].queryset = self.fields["organisation"].queryset.exclude(
+                pk=user.organisation_id
+            )

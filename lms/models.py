@@ -1,13 +1,20 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 
-class Organisation(models.Model):
+class Organisation(ClusterableModel):
     """An agency or a council that learners belong to (*Organisations* in the admin, for
-    administrators); assignments, reports and bulk certificate downloads use it."""
+    administrators, with its verified email domains); assignments, reports and bulk certificate
+    downloads use it. Learners join it by a verified email domain or a trainer's approval
+    (MembershipRequest); they cannot create one or move themselves into one."""
 
     class Kind(models.TextChoices):
         AGENCY = "agency", "Government agency"
@@ -21,6 +28,47 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def validate_email_domain(value):
+    if "@" in value or value.startswith(".") or "." not in value:
+        raise ValidationError("Enter a domain such as finance.gov.au (no @, no leading dot).")
+    DomainNameValidator(accept_idna=False, message="Enter a domain such as finance.gov.au.")(value)
+
+
+class OrganisationDomain(models.Model):
+    """An email domain an organisation has verified, for example `finance.gov.au`. A learner who
+    confirms an address at exactly this domain (not a subdomain of it) joins the organisation
+    without waiting for a trainer. Edited by administrators in the organisation's form under
+    *Organisations* in the admin; a domain belongs to one organisation only."""
+
+    organisation = ParentalKey(Organisation, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        validators=[validate_email_domain],
+        help_text="Addresses ending in @ this domain join the organisation once confirmed, "
+        "for example finance.gov.au. Subdomains are not included: add each one.",
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = "verified email domain"
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = normalise_domain(self.domain)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.domain = normalise_domain(self.domain)
+
+
+def normalise_domain(value):
+    return (value or "").strip().lower().rstrip(".")
 
 
 class UserManager(BaseUserManager):
@@ -43,6 +91,7 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         extra_fields.setdefault("role", User.Role.TRAINER)
+        extra_fields.setdefault("role_status", User.RoleStatus.CONFIRMED)  # not a claim
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email):
@@ -60,12 +109,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         TRAINER = "trainer", "Trainer"
         OTHER = "other", "Other"
 
+    class RoleStatus(models.TextChoices):
+        CLAIMED = "claimed", "Claimed (not confirmed)"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Not confirmed by a trainer"
+
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(
         max_length=150,
         help_text="Your name exactly as it should print on a certificate.",
     )
+    # The role is what the learner says they are; role_status says whether a trainer or an
+    # administrator confirmed it (or a trainer's CSV import set it). Only a confirmed councillor
+    # gets a councillor certificate.
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PUBLIC_SERVANT)
+    role_status = models.CharField(
+        "role confirmation", max_length=20, choices=RoleStatus.choices, default=RoleStatus.CLAIMED
+    )
+    role_reviewed_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    role_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
@@ -101,5 +165,57 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
-    def is_councillor(self):
+    def claims_councillor(self):
+        """The learner says they are a councillor (confirmed or not)."""
         return self.role == self.Role.COUNCILLOR
+
+    @property
+    def role_is_confirmed(self):
+        return self.role_status == self.RoleStatus.CONFIRMED
+
+    @property
+    def is_councillor(self):
+        """A councillor whose role a trainer or administrator confirmed (or a CSV import set):
+        the only learners who get a councillor certificate."""
+        return self.claims_councillor and self.role_is_confirmed
+
+
+# The roles a learner may claim at sign-up; trainers are appointed by an administrator.
+SELF_CHOSEN_ROLES = [User.Role.PUBLIC_SERVANT, User.Role.COUNCILLOR, User.Role.OTHER]
+
+
+class MembershipRequest(models.Model):
+    """A learner's request to join an organisation chosen from the list (at sign-up or later from
+    *Your details*), waiting for a trainer. Trainers approve or reject it in the admin's
+    *Account approvals* queue (lms/admin_views.py); approving sets the learner's organisation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="membership_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_membership_request"
+            )
+        ]
+        permissions = [
+            ("review_accounts", "Confirm learners' roles and approve organisation memberships"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

@@ -1,39 +1,30 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .forms import LmsPasswordResetForm
 
+# Accounts are allauth's (names account_*). The short names the templates and other apps use
+# ("login", "logout", "signup", "password_reset", "password_change") name the same allauth pages.
 account_patterns = [
-    path("signup/", views.signup, name="signup"),
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
+    path("signup/", allauth_views.signup, name="signup"),
+    path("password/reset/", allauth_views.password_reset, name="password_reset"),
+    path("password/change/", allauth_views.password_change, name="password_change"),
     path("profile/", views.profile, name="profile"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=LmsPasswordResetForm),
-        name="password_reset",
-    ),
-    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path(
-        "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "password-reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    path("password-change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password-change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Invitation and reset links emailed before allauth: now lead to allauth's page.
+    path("password-reset/<uidb64>/<token>/", views.legacy_password_link, name="password_reset_confirm"),
+    path("", include("allauth.urls")),
 ]
 
 urlpatterns = [
+    # The admin's and Wagtail's own login pages lead to allauth's (its rate limits apply).
+    path("admin/login/", views.login_elsewhere, name="admin_login"),
+    path("_util/login/", views.login_elsewhere, name="frontend_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(account_patterns)),

@@ -1,34 +1,85 @@
+"""The learner's own details, and the doors that lead to allauth's login: the Wagtail admin's and
+Wagtail's front-end login pages, and invitation links sent before allauth."""
+
+from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.contrib.auth.tokens import default_token_generator as legacy_token_generator
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from .forms import ProfileForm, SignUpForm
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_short_name()}. Your account is ready.")
-        return redirect("dashboard")
-    return render(request, "registration/signup.html", {"form": form})
+from . import services
+from .accounts import password_setup_path
+from .forms import OrganisationRequestForm, ProfileForm
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def profile(request):
-    """See and correct your details (APP 13: correction)."""
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your details are saved.")
-        return redirect("profile")
-    return render(request, "lms/profile.html", {"form": form})
+    """See and correct your details (APP 13: correction); ask to join another organisation.
+
+    The details form holds the name only: a posted role or organisation is ignored."""
+    user = request.user
+    form = ProfileForm(instance=user)
+    organisation_form = OrganisationRequestForm(user=user)
+    if request.method == "POST" and "request_organisation" in request.POST:
+        organisation_form = OrganisationRequestForm(request.POST, user=user)
+        if organisation_form.is_valid():
+            organisation = organisation_form.cleaned_data["organisation"]
+            services.request_membership(user, organisation)
+            messages.success(request, f"Your request to join {organisation} is waiting for a trainer.")
+            return redirect("profile")
+    elif request.method == "POST":
+        form = ProfileForm(request.POST, instance=user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your details are saved.")
+            return redirect("profile")
+    return render(
+        request,
+        "lms/profile.html",
+        {
+            "form": form,
+            "organisation_form": organisation_form,
+            "pending_membership": services.pending_membership(user),
+            "email_verified": services.email_is_verified(user),
+        },
+    )
+
+
+def _safe_next(request):
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def login_elsewhere(request):
+    """The Wagtail admin's login page (/admin/login/) and Wagtail's front-end login page: never a
+    login form of their own, so allauth's rate limits cover every way in. A POST logs nobody in."""
+    return redirect_to_login(_safe_next(request) or reverse("wagtailadmin_home"), login_url="account_login")
+
+
+def legacy_password_link(request, uidb64, token):
+    """An invitation or reset link sent before accounts moved to allauth
+    (/accounts/password-reset/<uidb64>/<token>/): still valid for its lifetime, it now leads to
+    allauth's "choose a password" page for the same account. Rate limited like that page."""
+    limited = consume_or_429(request, action="reset_password_from_key")
+    if limited:
+        return limited
+    user_model = get_user_model()
+    try:
+        user = user_model.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, user_model.DoesNotExist):
+        user = None
+    if user is None or not user.is_active or not legacy_token_generator.check_token(user, token):
+        messages.error(request, "This link has expired or has already been used. Ask for a new one below.")
+        return redirect("account_reset_password")
+    return redirect(password_setup_path(user))

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import TestCase
 
 from courses.factories import make_user
@@ -15,6 +16,15 @@ def run_on_commit():
     """Run the on-commit callbacks (queued certificate renders, emails) of what happens inside,
     as a real commit would: tests run inside a transaction that never commits."""
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: allauth's rate limits (logins, sign-ups, password
+    resets, confirmation emails) and the verification rate limit count in it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "polymorphic",
+    "allauth",
+    "allauth.account",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Outside the public page cache, so cached pages get the same headers as fresh ones.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 # Wagtail page privacy ("signed-in users only") sends visitors to the site's own sign-in page.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
@@ -213,6 +216,69 @@ SITE_BASE_URL = os.environ.get("SITE_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+
+
+# --- Accounts: django-allauth (lms/accounts.py) --------------------------------------------------
+# Sign-up, login, logout, password reset and change, and email addresses are allauth's views with
+# the site's templates (lms/templates/account/). Every way in goes through allauth's login, so its
+# rate limits apply: the Wagtail admin's and Wagtail's front-end login pages redirect there.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "lms.accounts.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "lms.forms.SignupForm",
+    "login": "lms.forms.LoginForm",
+    "reset_password": "lms.forms.ResetPasswordForm",
+    "reset_password_from_key": "lms.forms.ResetPasswordKeyForm",
+    "change_password": "lms.forms.ChangePasswordForm",
+    "set_password": "lms.forms.SetPasswordForm",
+    "add_email": "lms.forms.AddEmailForm",
+}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# "mandatory" makes sign-up answer the same way whether or not the address already has an account
+# (allauth's enumeration prevention needs it: the owner gets an email instead). The adapter's
+# login stage asks for the confirmation only at sign-up, so a learner can log in and learn before
+# confirming; certificates wait for a confirmed address (certificates/services.py).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a POST, so link scanners in mail gateways confirm nothing
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# An authenticated user may open the login page (to switch account, or after the admin refused
+# them): redirecting them away would loop with the admin's "log in with another account".
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "GovSocial Academy: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_BASE_URL.startswith("https://") else "http"
+# Rate limits, counted in the cache (Redis or the database cache above: shared by every app server).
+# Per IP address and per account ("key": the email address typed). Agencies often share one
+# public IP address, so the per-IP limits leave room for a room full of learners.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip,100/h/ip",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
+}
+# The client address the rate limits use: REMOTE_ADDR, or the address the nearest of N trusted
+# proxies saw (the same DJANGO_TRUSTED_PROXY_COUNT as the certificate verification limit).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# The Wagtail admin has no login, password reset or email form of its own: allauth's are used.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# --- end accounts ---------------------------------------------------------------------------------
 
 
 # --- Certificates: background rendering and the verification rate limit (certificates app) ------

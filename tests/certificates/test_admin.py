@@ -78,7 +78,7 @@ def test_learner_never_gets_the_zip_or_the_list(client, learner, other_learner, 
         assert response.status_code in (302, 403)
         assert response.get("Content-Type") != "application/zip"
         if response.status_code == 302:
-            assert response["Location"].startswith(reverse("wagtailadmin_login"))
+            assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_admin_user_without_the_permission_is_turned_away(client, certificate):

@@ -76,7 +76,7 @@ def test_course_and_lesson_page_queries_do_not_grow_with_lessons(
     counts = {}
     for course in (small, big):
         lesson = LessonPage.objects.descendant_of(course).first()
-        with django_assert_max_num_queries(60) as queries:
+        with django_assert_max_num_queries(70) as queries:  # a ceiling; the test is that they don't grow
             client.get(course.url)
             client.get(lesson.url)
         counts[course.title] = len(queries.captured_queries)

@@ -20,7 +20,7 @@ def test_preview_button_opens_the_unsaved_template_as_a_pdf(live_server, page):
     page.goto(live_server.url + "/admin/login/")
     page.get_by_label("Email address").fill("ada@example.gov.au")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    page.get_by_role("button", name=re.compile("Log in", re.I)).click()  # allauth's login, via /admin/login/
     page.wait_for_url(re.compile(r"/admin/$"))
 
     page.goto(f"{live_server.url}/admin/certificates/templates/edit/{template.pk}/")

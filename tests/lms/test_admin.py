@@ -59,10 +59,12 @@ def test_trainers_group_has_admin_access_and_question_bank_permissions():
         for model in QUESTION_BANK_MODELS
         for action in ("add", "change", "delete", "view")
     }
-    # Model permissions come only from the admin, the question bank, training (courses) and
-    # certificates (certificates.manage_certificates: revoke, reissue, bulk download) apps.
-    allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates"}
+    # Model permissions come only from the admin, the question bank, training (courses),
+    # certificates (certificates.manage_certificates: revoke, reissue, bulk download) and the
+    # account approvals queue (lms.review_accounts, nothing else in lms).
+    allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates", "lms"}
     assert {codename.split(".")[0] for codename in held} <= allowed_apps
+    assert {codename for codename in held if codename.startswith("lms.")} == {"lms.review_accounts"}
 
 
 def test_the_trainers_group_covers_every_question_type(trainer):
@@ -157,8 +159,11 @@ def test_a_learner_cannot_open_the_admin(client, learner):
 
     response = client.get(reverse("wagtailadmin_home"))
 
+    # Wagtail sends them to the login page (allauth's, the admin has none of its own) to log in
+    # with another account; the login page shows the form rather than bouncing them back.
     assert response.status_code == 302
-    assert response.url.startswith(reverse("wagtailadmin_login"))
+    assert response.url.startswith(reverse("account_login") + "?next=")
+    assert client.get(response.url).status_code == 200
 
 
 # --- trainers in the page editor -----------------------------------------------------------------
@@ -364,10 +369,20 @@ def test_superuser_manages_organisations(client, admin_user):
     client.force_login(admin_user)
     assert b"Organisations" in client.get(reverse("wagtailadmin_home")).content
 
-    response = client.post(reverse("organisation:add"), {"name": "Department of Examples", "kind": "agency"})
+    response = client.post(
+        reverse("organisation:add"),
+        nested_form_data(
+            {
+                "name": "Department of Examples",
+                "kind": "agency",
+                "email_domains": inline_formset([{"domain": "Examples.gov.au"}]),
+            }
+        ),
+    )
 
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context and response.context["form"].errors
     organisation = Organisation.objects.get(name="Department of Examples")
+    assert [d.domain for d in organisation.email_domains.all()] == ["examples.gov.au"]
     listing = client.get(reverse("organisation:index"))
     assert listing.status_code == 200
     assert b"Department of Examples" in listing.content

@@ -590,7 +590,7 @@ def test_a_learner_cannot_open_the_question_bank(client, learner, category):
     ]:
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response.url.startswith(reverse("wagtailadmin_login")), url
+        assert response.url.startswith(reverse("account_login")), url
 
 
 def test_an_admin_user_without_question_permissions_is_refused_the_listing(client, category):
