@@ -5,11 +5,15 @@
 
 Checks: plain English (Flesch-Kincaid grade of each lesson at most MAX_GRADE), originality
 (no run of ORIGINALITY_WORDS consecutive words shared with the source material, found through
-the committed fingerprint of the material: see content/fingerprint.py), and shape
+the committed fingerprint of the material: see content/fingerprint.py), shape
 (K/S/P modules, lesson and question counts, key takeaways last, exercises in Practice lessons,
-feedback on every question, share of scenario questions).
+feedback on every question, share of scenario questions), and answer keys that can't be
+guessed by pattern (`key_bias_problems`: where the right option sits, how long it is, and
+how true/false keys split, over all of a course's GIFT files).
 """
 
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
@@ -17,6 +21,7 @@ import yaml
 from django.utils.html import strip_tags
 
 from quizzes.gift import GiftError, parse_gift
+from quizzes.questions import MultipleResponseQuestion, SingleChoiceQuestion, TrueFalseQuestion
 
 from .fingerprint import RUN_WORDS, copied_runs, load_fingerprint
 
@@ -24,6 +29,12 @@ COURSES_DIR = Path(__file__).resolve().parent / "courses"
 MAX_GRADE = 10
 ORIGINALITY_WORDS = RUN_WORDS
 MIN_LESSONS, MIN_QUESTIONS, MIN_SCENARIO_SHARE = 3, 8, 0.4
+# Answer-key bias, judged over all the GIFT files of a course (and over all courses together).
+MIN_KEYS_TO_JUDGE = 5  # single-choice questions of 3+ options needed to judge position or length
+MAX_POSITION_SHARE = 0.4  # no option position holds over 40% of the keys
+TRUE_SHARE_RANGE, MIN_TRUE_FALSE = (0.35, 0.65), 6  # share of true keys, once there are 6
+MIN_SAME_KEYS = 3  # with 3 to 5 true/false questions, they may not all have the same key
+MAX_LONGEST_SHARE = 0.5  # the correct option is the strictly longest in at most half
 
 
 def plain(markdown_text):
@@ -66,7 +77,7 @@ def course_problems(folder, fingerprint=None):
     folder = Path(folder)
     fingerprint = load_fingerprint() if fingerprint is None else fingerprint
     data = load_course(folder)
-    problems = []
+    problems, quizzes = [], []
     kinds = {module["kind"] for module in data.get("modules", [])}
     if not {"knowledge", "skill", "practice"} <= kinds:
         problems.append(f"{folder.name}: needs Knowledge, Skill and Practice modules (has {sorted(kinds)})")
@@ -97,6 +108,7 @@ def course_problems(folder, fingerprint=None):
         except GiftError as error:
             problems.append(f"{gift_path.name}: {error}")
             continue
+        quizzes.append((gift_path.name, questions))
         if len(questions) < MIN_QUESTIONS:
             problems.append(f"{gift_path.name}: {len(questions)} questions, needs at least {MIN_QUESTIONS}")
         scenarios = sum(1 for q in questions if q.fields["name"].lower().startswith("scenario"))
@@ -106,6 +118,7 @@ def course_problems(folder, fingerprint=None):
             if not strip_tags(q.fields.get("general_feedback", "")).strip():
                 problems.append(f"{gift_path.name}:{q.line}: question has no general feedback")
             texts.append((f"{gift_path.name}:{q.line}", strip_tags(str(q.fields))))
+    problems += key_bias_problems(folder.name, quizzes)
     for where, text in texts:
         shared = copied_runs(text, fingerprint)
         if shared:
@@ -120,3 +133,129 @@ def course_folders(names=()):
         path.parent for path in sorted(COURSES_DIR.glob("*/course.yaml"))
     ]
     return [folder for folder in folders if not folder.name.startswith("00-")]
+
+
+def course_quizzes(folder):
+    """(GIFT file name, parsed questions) for each quiz of a course that reads as GIFT."""
+    folder = Path(folder)
+    quizzes = []
+    for module in load_course(folder).get("modules", []):
+        gift = (module.get("quiz") or {}).get("gift")
+        if gift:
+            try:
+                quizzes.append((gift, parse_gift((folder / gift).read_text(encoding="utf-8"))))
+            except (GiftError, OSError):
+                continue  # course_problems reports it
+    return quizzes
+
+
+def all_courses_problems(folders):
+    """Answer-key bias over the named courses taken together (each course is checked alone by
+    course_problems): a pattern can hold across a catalogue while each course stays in bounds."""
+    quizzes = [
+        (f"{Path(folder).name}/{name}", questions)
+        for folder in folders
+        for name, questions in course_quizzes(folder)
+    ]
+    return key_bias_problems("all courses", quizzes, each_question=False)
+
+
+@dataclass
+class KeyFacts:
+    """Where the answer keys sit in one set of GIFT files (see `key_facts`)."""
+
+    # Single-choice questions of 3 or more options, each as (file, value):
+    positions: list  # the 1-based position of the correct option
+    longest: list  # whether the correct option is strictly the longest
+    true_false: list  # (file, key) per true/false question
+    correct_first: list  # (file, line, name) per multiple-response question whose right options lead
+
+    def summary(self):
+        counts = Counter(position for _, position in self.positions)
+        spread = "/".join(str(counts[p]) for p in range(1, max(counts, default=0) + 1)) or "-"
+        trues = sum(key for _, key in self.true_false)
+        longest = sum(is_longest for _, is_longest in self.longest)
+        return (
+            f"keys at options 1/2/3/...: {spread}; true/false: {trues} true, "
+            f"{len(self.true_false) - trues} false; correct option longest: {longest} of "
+            f"{len(self.longest)}; multiple response with right options first: {len(self.correct_first)}"
+        )
+
+
+def key_facts(quizzes):
+    """KeyFacts for [(file name, parsed questions)]."""
+    facts = KeyFacts([], [], [], [])
+    for name, questions in quizzes:
+        for question in questions:
+            if question.model is TrueFalseQuestion:
+                facts.true_false.append((name, question.fields["correct_answer"]))
+                continue
+            if question.model not in (SingleChoiceQuestion, MultipleResponseQuestion):
+                continue
+            options = [value for _, value in question.fields["options"]]
+            right = [i for i, option in enumerate(options) if option["is_correct"]]
+            if question.model is MultipleResponseQuestion:
+                if len(right) < len(options) and right == list(range(len(right))):
+                    facts.correct_first.append((name, question.line, question.fields["name"]))
+                continue
+            if len(options) >= 3:  # with two options, one of them holds half the keys or more
+                (key,) = right
+                facts.positions.append((name, key + 1))
+                lengths = [len(option["text"]) for option in options]
+                others = lengths[:key] + lengths[key + 1 :]
+                facts.longest.append((name, lengths[key] > max(others)))
+    return facts
+
+
+def _by_file(pairs, wanted=lambda value: True):
+    """'a.gift 3, b.gift 1': how many of the (file, value) pairs per file have a wanted value."""
+    counts = Counter(name for name, value in pairs if wanted(value))
+    totals = Counter(name for name, _ in pairs)
+    return ", ".join(f"{name} {counts[name]}/{total}" for name, total in totals.items())
+
+
+def key_bias_problems(label, quizzes, each_question=True):
+    """Patterns in the answer keys of [(file name, parsed questions)] (one course's quizzes, or
+    more) that would let a learner pass without reading: one option position holding too many of
+    the single-choice keys, multiple-response questions that list their right options first,
+    true/false keys that lean one way, and a correct option that is usually the longest.
+    `each_question=False` leaves out the per-question findings (for a set already checked)."""
+    facts = key_facts(quizzes)
+    problems = []
+    total = len(facts.positions)
+    if total >= MIN_KEYS_TO_JUDGE:
+        position, count = Counter(p for _, p in facts.positions).most_common(1)[0]
+        if count / total > MAX_POSITION_SHARE:
+            problems.append(
+                f"{label}: option {position} is the correct one in {count} of {total} single-choice "
+                f"questions with 3 or more options ({count / total:.0%}; at most "
+                f"{MAX_POSITION_SHARE:.0%} at any position); "
+                f"per file: {_by_file(facts.positions, lambda p: p == position)}"
+            )
+    for name, line, title in facts.correct_first if each_question else ():
+        problems.append(
+            f"{label}: {name}:{line} ({title}): the multiple-response options list every right "
+            "answer first; mix them among the wrong ones"
+        )
+    total = len(facts.true_false)
+    trues = sum(key for _, key in facts.true_false)
+    low, high = TRUE_SHARE_RANGE
+    if total >= MIN_TRUE_FALSE and not low <= trues / total <= high:
+        problems.append(
+            f"{label}: {trues} of {total} true/false keys are true ({trues / total:.0%}; keep between "
+            f"{low:.0%} and {high:.0%}); true per file: {_by_file(facts.true_false, bool)}"
+        )
+    elif MIN_SAME_KEYS <= total < MIN_TRUE_FALSE and trues in (0, total):
+        problems.append(
+            f"{label}: all {total} true/false keys are {'true' if trues else 'false'}; make some "
+            f"statements {'false' if trues else 'true'}; true per file: {_by_file(facts.true_false, bool)}"
+        )
+    total = len(facts.longest)
+    longest = sum(is_longest for _, is_longest in facts.longest)
+    if total >= MIN_KEYS_TO_JUDGE and longest / total > MAX_LONGEST_SHARE:
+        problems.append(
+            f"{label}: the correct option is the longest in {longest} of {total} single-choice "
+            f"questions with 3 or more options ({longest / total:.0%}; at most {MAX_LONGEST_SHARE:.0%}); "
+            f"per file: {_by_file(facts.longest, bool)}"
+        )
+    return problems

@@ -21,6 +21,21 @@ from .models import LoadedPage
 
 COURSES_DIR = Path(__file__).resolve().parent / "courses"
 
+# What a shipped quiz gets unless its entry in course.yaml says otherwise (content/README.md).
+# Options come in a new order for each attempt, so an answer key learned by position is useless;
+# three attempts, ten minutes apart after a fail, leave room to revisit a lesson and try again but
+# not to work out the key by trial; the right answers are shown once a learner passes or has no
+# attempts left, and general feedback (which often explains the answer) only with them.
+QUIZ_DEFAULTS = {
+    "shuffle_options": True,
+    "attempts_allowed": 3,
+    "retry_delay_minutes": 10,
+    "review_correct_answers": QuizPage.Review.AFTER_PASS_OR_LAST.value,
+    "show_general_feedback": False,
+}
+SMALL_INT_MAX = 32767  # PositiveSmallIntegerField
+QUIZ_KEYS = {"slug", "title", "pass_mark", "intro", "gift", "questions", *QUIZ_DEFAULTS}
+
 
 class ContentError(Exception):
     """A source file is malformed; the message names the file and the problem."""
@@ -45,6 +60,30 @@ def md(text):
 
 def digest(data):
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def quiz_settings(quiz_data, source):
+    """The quiz's settings: QUIZ_DEFAULTS, with any the quiz's entry in course.yaml sets itself."""
+    unknown = sorted(set(quiz_data) - QUIZ_KEYS)
+    if unknown:  # a misspelt setting would otherwise be ignored without a word
+        raise ContentError(
+            f"{source}: unknown quiz setting {unknown[0]!r} (known: {', '.join(sorted(QUIZ_KEYS))})."
+        )
+    settings = {}
+    for key, default in QUIZ_DEFAULTS.items():
+        value = quiz_data.get(key, default)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ContentError(f"{source}: {key} must be true or false, not {value!r}.")
+        elif isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SMALL_INT_MAX:
+                raise ContentError(f"{source}: {key} must be a whole number from 0 up, not {value!r}.")
+        elif value not in QuizPage.Review.values:
+            raise ContentError(
+                f"{source}: {key} must be one of {', '.join(QuizPage.Review.values)}, not {value!r}."
+            )
+        settings[key] = value
+    return settings
 
 
 def lesson_body(blocks, source):
@@ -191,7 +230,7 @@ class CourseLoader:
             "slug": quiz_data["slug"],
             "pass_mark": quiz_data.get("pass_mark", 80),
             "intro": md(quiz_data.get("intro", "")),
-            "shuffle_options": bool(quiz_data.get("shuffle_options", False)),
+            **quiz_settings(quiz_data, source),
         }
         self.sync_page(module, QuizPage, source, {**fields, "question_ids": [q.pk for q in questions]})
 

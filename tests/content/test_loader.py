@@ -103,3 +103,135 @@ def test_changed_source_updates_an_unedited_page(tmp_path):
     )
     call_command("load_courses", "--dir", str(tmp_path / "courses"))
     assert LessonPage.objects.get(slug="plan-an-experiment").title == "Plan one small test"
+
+
+QUIZ_DEFAULTS = {
+    "shuffle_options": True,
+    "attempts_allowed": 3,
+    "retry_delay_minutes": 10,
+    "review_correct_answers": "after_pass_or_last",
+    "show_general_feedback": False,
+}
+
+
+def quiz_settings(quiz):
+    return {name: getattr(quiz, name) for name in QUIZ_DEFAULTS}
+
+
+def tiny_course(folder, quiz_settings="", slug="tiny"):
+    """A one-quiz course in `folder` (the loader does not ask for the full-course shape)."""
+    course = folder / slug
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "course.yaml").write_text(
+        f"slug: {slug}\ntitle: {slug.title()}\nsummary: A test course.\nmodules:\n"
+        "  - slug: basics\n    title: Basics\n    kind: knowledge\n"
+        f"    quiz:\n      slug: {slug}-quiz\n      title: Basics quiz\n      gift: basics.gift\n"
+        + "".join(f"      {line}\n" for line in quiz_settings.splitlines())
+    )
+    (course / "basics.gift").write_text(
+        "::Colour::The sky on a clear day is?{~green ~red =blue ####It scatters blue light.}\n\n"
+        "::Sum::Two and two make four.{T####Basic sums.}\n"
+    )
+    return course
+
+
+@pytest.mark.django_db
+def test_shipped_quizzes_get_the_default_settings():
+    load()
+    quizzes = QuizPage.objects.all()
+    assert quizzes.count() >= 10  # the demo quiz and three per full course
+    assert all(quiz_settings(quiz) == QUIZ_DEFAULTS for quiz in quizzes)
+
+
+@pytest.mark.django_db
+def test_a_quiz_may_set_its_own_settings(tmp_path):
+    tiny_course(
+        tmp_path,
+        "shuffle_options: false\nattempts_allowed: 0\nretry_delay_minutes: 60\n"
+        "review_correct_answers: never\nshow_general_feedback: true",
+    )
+    call_command("load_courses", "--dir", str(tmp_path))
+    assert quiz_settings(QuizPage.objects.get(slug="tiny-quiz")) == {
+        "shuffle_options": False,
+        "attempts_allowed": 0,
+        "retry_delay_minutes": 60,
+        "review_correct_answers": "never",
+        "show_general_feedback": True,
+    }
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ("shuffle_options: no thanks", "shuffle_options must be true or false"),
+        ("attempts_allowed: three", "attempts_allowed must be a whole number"),
+        ("retry_delay_minutes: -5", "retry_delay_minutes must be a whole number"),
+        ("review_correct_answers: sometimes", "review_correct_answers must be one of never, after_each"),
+        ("shufle_options: false", "unknown quiz setting 'shufle_options'"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_bad_quiz_setting_is_refused_and_names_the_file(tmp_path, setting, message):
+    from django.core.management.base import CommandError
+
+    tiny_course(tmp_path, setting)
+    with pytest.raises(CommandError, match="course.yaml") as error:
+        call_command("load_courses", "--dir", str(tmp_path))
+    assert message in str(error.value)
+    assert not QuizPage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_quiz_loaded_before_the_defaults_takes_them_unless_a_trainer_set_it(tmp_path):
+    """A database loaded when quizzes did not shuffle picks up the defaults on the next load; a
+    quiz a trainer has since changed in the admin keeps the trainer's settings."""
+    old = "shuffle_options: false\nattempts_allowed: 0\nretry_delay_minutes: 0"
+    for slug in ("untouched", "edited"):
+        tiny_course(tmp_path, old, slug)
+    call_command("load_courses", "--dir", str(tmp_path))
+    edited = QuizPage.objects.get(slug="edited-quiz")
+    edited.attempts_allowed = 5
+    edited.save_revision().publish()
+
+    for slug in ("untouched", "edited"):
+        tiny_course(tmp_path, "", slug)
+    output = load_dir(tmp_path)
+    assert "/edited/course.yaml#modules[1].quiz (Basics quiz)" in output.split("Left alone")[1]
+    assert quiz_settings(QuizPage.objects.get(slug="untouched-quiz")) == QUIZ_DEFAULTS
+    edited.refresh_from_db()
+    assert (edited.shuffle_options, edited.attempts_allowed) == (False, 5)
+
+
+@pytest.mark.django_db
+def test_a_renamed_question_replaces_the_old_one_in_its_quiz(tmp_path):
+    """Questions are kept by category and name, so a question whose title changes is a new
+    question: the quiz moves to it, the old one stays in the bank (its attempts keep their
+    snapshots), and loading again changes nothing."""
+    from quizzes.models import Question
+
+    course = tiny_course(tmp_path)
+    call_command("load_courses", "--dir", str(tmp_path))
+    quiz = QuizPage.objects.get(slug="tiny-quiz")
+    old = [q.name for q in quiz.questions()]
+    assert old == ["Colour", "Sum"]
+
+    gift = course / "basics.gift"
+    gift.write_text(
+        gift.read_text().replace("::Sum::Two and two make four.{T", "::Sum, false::Two and two make five.{F")
+    )
+    call_command("load_courses", "--dir", str(tmp_path))
+    quiz.refresh_from_db()
+    assert [(q.name, q.correct_answer if q.name != "Colour" else None) for q in quiz.questions()] == [
+        ("Colour", None),
+        ("Sum, false", False),
+    ]
+    assert Question.objects.filter(name="Sum").exists()  # still in the bank, out of the quiz
+    assert "Nothing to change" in load_dir(tmp_path)
+
+
+def load_dir(folder):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_courses", "--dir", str(folder), stdout=out)
+    return out.getvalue()

@@ -281,6 +281,13 @@ def test_trainer_creates_a_quiz_page_in_a_module(client, trainer, course, catego
     assert quiz.required
 
 
+def test_the_add_quiz_form_starts_with_shuffling_on(client, trainer, course):
+    module = ModulePage.objects.child_of(course).get()
+    form_page = client.get(reverse("wagtailadmin_pages:add", args=("quizzes", "quizpage", module.pk)))
+    (checkbox,) = re.findall(r'<input[^>]*name="shuffle_options"[^>]*>', form_page.content.decode())
+    assert re.search(r"\schecked\b", checkbox), checkbox
+
+
 def test_a_quiz_drawing_random_questions_needs_a_category_to_draw_from(client, trainer, course):
     # Chosen questions are optional now that a quiz can draw its questions at random, but a draw
     # needs a category.

@@ -1,15 +1,17 @@
-"""Check the course source files: shape, plain English and originality (content/checks.py)."""
+"""Check the course source files: shape, plain English, originality and answer-key bias
+(content/checks.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from content.checks import course_folders, course_problems
+from content.checks import all_courses_problems, course_folders, course_problems, course_quizzes, key_facts
 from content.fingerprint import load_fingerprint
 
 
 class Command(BaseCommand):
     help = (
         "Check the full courses under content/courses/ (or the named course folders): shape, "
-        "plain English, and no 12-word run shared with the source material's fingerprint."
+        "plain English, no 12-word run shared with the source material's fingerprint, and quiz "
+        "answer keys that can't be guessed by position, length or true/false split."
     )
 
     def add_arguments(self, parser):
@@ -17,11 +19,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, courses, **options):
         fingerprint = load_fingerprint()
+        folders = course_folders(courses)
         total = 0
-        for folder in course_folders(courses):
+        for folder in folders:
             problems = course_problems(folder, fingerprint)
             total += len(problems)
             self.stdout.write(f"{folder.name}: {'OK' if not problems else f'{len(problems)} problem(s)'}")
+            for problem in problems:
+                self.stdout.write(f"  - {problem}")
+            if options["verbosity"] > 1:
+                self.stdout.write(f"  {key_facts(course_quizzes(folder)).summary()}")
+        if len(folders) > 1:
+            problems = all_courses_problems(folders)
+            total += len(problems)
+            self.stdout.write(
+                f"all courses' answer keys: {'OK' if not problems else f'{len(problems)} problem(s)'}"
+            )
             for problem in problems:
                 self.stdout.write(f"  - {problem}")
         if total:
