@@ -76,6 +76,7 @@ clean:
 ## peak memory), then requests per second on the public pages under gunicorn
 bench: $(VENV)/.installed
 	@scripts/install-system-packages.sh --bench
+	@rm -f bench/results.json
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/quiz_bench.py
 	bash bench/throughput.sh

@@ -5,12 +5,15 @@ learner pages through Django's test client (with their query counts), plus the p
 """
 
 import os
+import re
 import resource
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results import record  # bench/results.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,8 +48,18 @@ def timed(function, runs, warmup=3):
     return statistics.median(samples), percentile(samples, 0.95)
 
 
+def key_for(name):
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
 def report(name, median, p95, extra=""):
     print(f"{name:<44} median {median:7.1f} ms   p95 {p95:7.1f} ms   {extra}")
+    how = f"{name}: in-process timing (Django test client or direct call), {extra}".strip(", ")
+    record(f"{key_for(name)}_median_ms", round(median, 2), "ms", how)
+    record(f"{key_for(name)}_p95_ms", round(p95, 2), "ms", how)
+    queries = re.match(r"(\d+) queries", extra)
+    if queries:
+        record(f"{key_for(name)}_queries", int(queries.group(1)), "queries", how)
 
 
 def bench_certificates(learner, course):
@@ -84,6 +97,8 @@ def bench_certificates(learner, course):
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"{'certificate render: peak Python allocations':<44} {peak / 2**20:.1f} MB (tracemalloc)")
     print(f"{'certificate render: peak RSS of the child':<44} {children_mb:.0f} MB (forked)")
+    record("certificate_render_peak_python_allocations_mb", round(peak / 2**20, 2), "MB", "tracemalloc")
+    record("certificate_render_child_peak_rss_mb", round(children_mb), "MB", "ru_maxrss of the forked render")
 
 
 def main():
@@ -118,6 +133,7 @@ def main():
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory (RSS) of this process':<44} {peak_mb:.0f} MB")
+    record("bench_process_peak_rss_mb", round(peak_mb), "MB", "ru_maxrss of bench/run.py")
 
 
 if __name__ == "__main__":

@@ -29,4 +29,6 @@ echo "throughput (gunicorn -w 2, $cache cache, wrk -t2 -c16 -d10s):"
 for path in / /courses/ /courses/public-servants/ "/courses/?audience=councillors"; do
   rps=$(wrk -t2 -c16 -d10s "http://127.0.0.1:$PORT$path" | awk '/Requests\/sec/ {print $2}')
   printf '  %-44s %8s req/s\n' "$path" "$rps"
+  slug=$(echo "$path" | tr -c 'a-z0-9' '_' | sed 's/__*/_/g; s/^_//; s/_$//')
+  "$BIN/python" bench/results.py "anonymous_throughput_${slug:-home}_req_per_s" "${rps:-0}" "req/s" "gunicorn -w 2, $cache cache, wrk -t2 -c16 -d10s, anonymous GET $path"
 done
