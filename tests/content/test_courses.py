@@ -99,9 +99,7 @@ def test_plain_english_check_can_fail():
 
 
 @pytest.mark.django_db
-def test_loader_builds_the_catalogue_and_every_page_renders(client):
-    out = StringIO()
-    call_command("load_courses", stdout=out)
+def test_loader_builds_the_catalogue_and_every_page_renders(loaded_courses, client):
     learner = make_user()
     client.force_login(learner)
     for slug, audience in FULL_COURSES.items():
