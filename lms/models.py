@@ -236,13 +236,13 @@ class IdentityProvider(models.Model):
         max_length=60,
         unique=True,
         help_text="Part of the callback URL the provider must allow: "
-        "/accounts/oidc/<provider ID>/login/callback/. Changing it later disconnects everyone "
-        "who signed in through it.",
+        "/accounts/oidc/PROVIDER-ID/login/callback/ (your provider ID in place of PROVIDER-ID). "
+        "Changing it later disconnects everyone who signed in through it.",
     )
     server_url = models.URLField(
         "issuer URL",
         help_text="The provider's issuer, where /.well-known/openid-configuration is found, for example "
-        "https://login.microsoftonline.com/<tenant ID>/v2.0",
+        "https://login.microsoftonline.com/TENANT-ID/v2.0",
     )
     client_id = models.CharField("client ID", max_length=255)
     client_secret = models.CharField("client secret", max_length=512)

@@ -43,6 +43,7 @@ def social_app_for(identity_provider):
         secret=identity_provider.client_secret,
         settings={
             "server_url": identity_provider.server_url,
+            "oauth_pkce_enabled": True,  # Entra ID, Okta and Google all support PKCE
             ORGANISATION_ID: identity_provider.organisation_id,
         },
     )
@@ -94,6 +95,12 @@ def provider_origins(request=None):
             if origin := _origin(url):
                 origins.add(origin)
     return sorted(origins)
+
+
+def login_buttons(request):
+    """The login page's single sign-on buttons: each provider's name and the URL its button posts to."""
+    providers = SocialAccountAdapter(request).list_providers(request)
+    return [{"name": provider.name, "url": provider.get_login_url(request)} for provider in providers]
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -71,7 +71,11 @@ def oidc_apps(raw, variable="SSO_OIDC_PROVIDERS"):
                 "name": entry["name"],
                 "client_id": entry["client_id"],
                 "secret": entry["client_secret"],
-                "settings": {"server_url": entry["issuer"], ORGANISATION_NAME: entry["organisation"]},
+                "settings": {
+                    "server_url": entry["issuer"],
+                    "oauth_pkce_enabled": entry.get("pkce", True),
+                    ORGANISATION_NAME: entry["organisation"],
+                },
             }
         )
     return apps

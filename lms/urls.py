@@ -10,7 +10,7 @@ from . import views
 # Accounts are allauth's (names account_*). The short names the templates and other apps use
 # ("login", "logout", "signup", "password_reset", "password_change") name the same allauth pages.
 account_patterns = [
-    path("login/", allauth_views.login, name="login"),
+    path("login/", views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
     path("signup/", allauth_views.signup, name="signup"),
     path("password/reset/", allauth_views.password_reset, name="password_reset"),

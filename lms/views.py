@@ -1,6 +1,7 @@
 """The learner's own details, and the doors that lead to allauth's login: the Wagtail admin's and
 Wagtail's front-end login pages, and invitation links sent before allauth."""
 
+from allauth.account import views as allauth_views
 from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -13,9 +14,19 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import services, sso
 from .accounts import password_setup_path
 from .forms import OrganisationRequestForm, ProfileForm
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login page, with a button for each organisation's single sign-on."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_buttons": sso.login_buttons(self.request)}
+
+
+login = LoginView.as_view()
 
 
 @require_http_methods(["GET", "POST"])
