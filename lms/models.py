@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -263,3 +264,15 @@ class IdentityProvider(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # allauth finds a provider by this ID among its own provider names and the providers set in
+        # the environment: a clash would make sign-ins through either fail.
+        taken = {"openid_connect", "saml"} | {
+            app.get("provider_id")
+            for config in settings.SOCIALACCOUNT_PROVIDERS.values()
+            for app in config.get("APPS", [])
+        }
+        if self.slug in taken:
+            raise ValidationError({"slug": "This provider ID is already in use. Choose another."})

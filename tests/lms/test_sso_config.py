@@ -108,6 +108,16 @@ def test_a_new_provider_needs_a_secret(client, superuser, finance):
     assert not IdentityProvider.objects.exists()
 
 
+def test_a_provider_id_cannot_clash_with_allauth_or_the_environment(client, superuser, finance, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(json.dumps([ENTRA]), "")
+    client.force_login(superuser)
+    for taken in ("saml", "openid_connect", "finance-entra"):
+        answer = client.post("/admin/single-sign-on/new/", form_data(finance, slug=taken))
+        assert answer.status_code == 200
+        assert answer.context["form"].errors["slug"]
+    assert not IdentityProvider.objects.exists()
+
+
 def test_trainers_cannot_open_single_sign_on(client, finance):
     trainer = make_user(email="trainer@example.gov.au", role=User.Role.TRAINER)
     trainer.groups.add(Group.objects.get(name="Trainers"))
