@@ -3,6 +3,7 @@ Wagtail's front-end login pages, and invitation links sent before allauth."""
 
 from allauth.account import views as allauth_views
 from allauth.core.ratelimit import consume_or_429
+from allauth.socialaccount import views as socialaccount_views
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,22 @@ class LoginView(allauth_views.LoginView):
 
 
 login = LoginView.as_view()
+
+
+class ConnectionsView(socialaccount_views.ConnectionsView):
+    """allauth's *Sign-ins with your organisation*: the providers connected to your account (to
+    disconnect one) and a button to connect each other provider."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        connected = [
+            {"pk": account.pk, "provider": account.get_provider().name, "uid": account.get_provider_account()}
+            for account in context["form"].accounts
+        ]
+        return {**context, "connected": connected, "sso_buttons": sso.login_buttons(self.request)}
+
+
+connections = login_required(ConnectionsView.as_view())
 
 
 @require_http_methods(["GET", "POST"])

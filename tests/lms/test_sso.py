@@ -182,3 +182,37 @@ def test_a_disabled_provider_is_not_offered_nor_accepted(client, identity_provid
     identity_provider.save()
     assert b"Log in with Department of Finance" not in client.get("/accounts/login/").content
     assert client.post(f"/accounts/oidc/{PROVIDER_ID}/login/").status_code == 404
+
+
+def test_the_owner_logs_in_first_then_connects_the_provider(client, oidc_provider, identity_provider):
+    # The provider did not verify the address, so no automatic link: the owner connects it by hand.
+    existing = make_user(email="lee.wu@finance.gov.au", full_name="Lee Wu")
+    oidc_provider.add_person("lee", "lee.wu@finance.gov.au", "Lee Wu", verified=False)
+    client.force_login(existing)
+    page = client.get("/accounts/3rdparty/")
+    assert b"No organisation sign-in is connected" in page.content
+    assert b"Connect Department of Finance" in page.content
+
+    response = client.post(f"/accounts/oidc/{PROVIDER_ID}/login/", {"process": "connect"})
+    back = oidc_provider.sign_in(response["Location"], "lee")
+    connected = client.get(callback_path(back))
+    assert connected.status_code == 302 and connected["Location"] == "/accounts/3rdparty/"
+    assert SocialAccount.objects.get().user == existing
+    assert b"Department of Finance (" in client.get("/accounts/3rdparty/").content
+
+    client.logout()
+    answer = sso_login(client, oidc_provider, "lee")
+    assert answer["Location"] == "/my-learning/"
+    assert get_user(client) == existing
+
+
+def test_someone_who_came_by_single_sign_on_can_set_a_password(
+    client, oidc_provider, identity_provider, mailoutbox
+):
+    oidc_provider.add_person("ash", "ash@finance.gov.au", "Ash Po")
+    sso_login(client, oidc_provider, "ash")
+    finish_signing_in(client, full_name="Ash Po")
+    client.logout()
+    client.post("/accounts/password/reset/", {"email": "ash@finance.gov.au"})
+    assert [m.to for m in mailoutbox] == [["ash@finance.gov.au"]]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
