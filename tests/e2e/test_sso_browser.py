@@ -69,6 +69,11 @@ def test_signing_in_through_the_agency_provider(
     assert user.role == User.Role.COUNCILLOR and not user.is_councillor  # a claim for a trainer
     assert SocialAccount.objects.get().user == user
 
+    page.goto(live_server.url + "/accounts/3rdparty/")
+    page.get_by_role("heading", level=1, name="Sign-ins with your organisation").wait_for()
+    assert page.get_by_label(re.compile(r"^Department of Finance \(")).is_checked()
+    assert_accessible(page)
+
     # Log out and in again: the provider remembers Ari, so one press of the button is enough, and the
     # account linked the first time is used (no form this time).
     page.goto(live_server.url + "/accounts/logout/")
