@@ -59,6 +59,7 @@ def form_data(organisation, **overrides):
 
 def test_an_administrator_sets_up_a_provider_and_the_secret_is_never_shown_back(client, superuser, finance):
     client.force_login(superuser)
+    assert b"Single sign-on" in client.get("/admin/").content  # in the Settings menu
     index = client.get("/admin/single-sign-on/")
     assert index.status_code == 200
 
@@ -122,6 +123,7 @@ def test_trainers_cannot_open_single_sign_on(client, finance):
     trainer = make_user(email="trainer@example.gov.au", role=User.Role.TRAINER)
     trainer.groups.add(Group.objects.get(name="Trainers"))
     client.force_login(trainer)
+    assert b"Single sign-on" not in client.get("/admin/").content
     assert client.get("/admin/single-sign-on/").status_code in (302, 403)
     assert client.post("/admin/single-sign-on/new/", form_data(finance)).status_code in (302, 403)
     assert not IdentityProvider.objects.exists()
