@@ -2,6 +2,7 @@
 details, and a request to join another organisation."""
 
 from allauth.account import forms as allauth_forms
+from allauth.socialaccount import forms as socialaccount_forms
 from django import forms
 
 from . import services
@@ -17,11 +18,9 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=Organisation.objects.order_by("name"), **kwargs)
 
 
-class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up form (email and password, enumeration-safe) with the full name, the role
-    the learner claims and the organisation they ask to join. Trainers are appointed, not chosen;
-    organisations come from the list (a trainer approves the membership) or from a verified email
-    domain."""
+class LearnerDetailsForm(forms.Form):
+    """What every new account states about its holder: the full name for certificates and the role
+    they claim. Shared by sign-up and by *Finish signing in* after a first single sign-on."""
 
     full_name = forms.CharField(
         label="Full name",
@@ -35,6 +34,20 @@ class SignupForm(allauth_forms.SignupForm):
         initial=User.Role.PUBLIC_SERVANT,
         help_text="A trainer confirms a councillor's role before councillor certificates are issued.",
     )
+
+    def clean_full_name(self):
+        name = squash(self.cleaned_data["full_name"])
+        if not name:
+            raise forms.ValidationError("Enter your full name as it should appear on a certificate.")
+        return name
+
+
+class SignupForm(LearnerDetailsForm, allauth_forms.SignupForm):
+    """allauth's sign-up form (email and password, enumeration-safe) with the full name, the role
+    the learner claims and the organisation they ask to join. Trainers are appointed, not chosen;
+    organisations come from the list (a trainer approves the membership) or from a verified email
+    domain."""
+
     organisation = OrganisationChoiceField(
         label="Organisation",
         required=False,
@@ -54,15 +67,27 @@ class SignupForm(allauth_forms.SignupForm):
         for name in ("email", "password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
 
-    def clean_full_name(self):
-        name = squash(self.cleaned_data["full_name"])
-        if not name:
-            raise forms.ValidationError("Enter your full name as it should appear on a certificate.")
-        return name
-
     def signup(self, request, user):
         """Called by allauth once the account is saved (never for an address that already has one)."""
         services.place_new_member(user, requested=self.cleaned_data.get("organisation"))
+
+
+class SocialSignupForm(LearnerDetailsForm, socialaccount_forms.SignupForm):
+    """*Finish signing in*, after someone's first single sign-on: the full name (the provider's, to
+    check) and the role they claim. The email address is the provider's and cannot be changed here;
+    lms/sso.py decides whether it counts as confirmed. The organisation follows the address's domain
+    (lms/accounts.py: place_on_sign_up)."""
+
+    field_order = ["full_name", "email", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.widget.attrs.pop("placeholder", None)
+        if self.initial.get("email"):
+            email.disabled = True
+            email.help_text = "From your organisation's sign-in."
 
 
 class SiteWording:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -219,3 +220,59 @@ class MembershipRequest(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+
+class IdentityProvider(models.Model):
+    """An agency's OpenID Connect identity provider for single sign-on (Microsoft Entra ID, Okta,
+    Google Workspace or any standard OIDC provider), mapped to one organisation. Edited by
+    administrators under *Settings → Single sign-on* in the admin; lms/sso.py turns each enabled
+    row into an allauth SocialApp. The provider's word that an email address is verified counts
+    only for addresses at the organisation's verified domains."""
+
+    name = models.CharField(
+        max_length=100, help_text="What the login page's button says, for example “Department of Finance”."
+    )
+    slug = models.SlugField(
+        "provider ID",
+        max_length=60,
+        unique=True,
+        help_text="Part of the callback URL the provider must allow: "
+        "/accounts/oidc/PROVIDER-ID/login/callback/ (your provider ID in place of PROVIDER-ID). "
+        "Changing it later disconnects everyone who signed in through it.",
+    )
+    server_url = models.URLField(
+        "issuer URL",
+        help_text="The provider's issuer, where /.well-known/openid-configuration is found, for example "
+        "https://login.microsoftonline.com/TENANT-ID/v2.0",
+    )
+    client_id = models.CharField("client ID", max_length=255)
+    client_secret = models.CharField("client secret", max_length=512)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="identity_providers",
+        help_text="People who sign in here join this organisation when their address is at one of "
+        "its verified email domains; the provider is trusted to vouch for those addresses only.",
+    )
+    enabled = models.BooleanField(
+        default=True, help_text="Show the provider on the login page and accept sign-ins through it."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "identity provider"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        # allauth finds a provider by this ID among its own provider names and the providers set in
+        # the environment: a clash would make sign-ins through either fail.
+        taken = {"openid_connect", "saml"} | {
+            app.get("provider_id")
+            for config in settings.SOCIALACCOUNT_PROVIDERS.values()
+            for app in config.get("APPS", [])
+        }
+        if self.slug in taken:
+            raise ValidationError({"slug": "This provider ID is already in use. Choose another."})

@@ -8,11 +8,16 @@
   overridden in lms/templates/wagtailadmin/ to carry it, so script-src needs no 'unsafe-inline'.
 - `PREVIEW_FRAMING`: the admin's live preview shows the site in a frame of the admin itself, so
   preview responses allow framing by the same origin (every other response: frame-ancestors 'none').
+- Single sign-on: the account pages' login buttons post to this site, which redirects to the identity
+  provider's sign-in page, and browsers apply form-action to that redirect too. So pages under
+  /accounts/ (only) also allow the configured providers' origins in form-action (lms/sso.py).
 """
 
 from contextvars import ContextVar
 
 from django.utils.cache import add_never_cache_headers
+
+from .sso import provider_origins
 
 current_nonce = ContextVar("csp_nonce", default="")
 
@@ -43,4 +48,6 @@ class CSPNonceMiddleware:
             current_nonce.reset(token)
         if request.path.startswith("/admin/") and "/preview/" in request.path:
             response._csp_replace = {"frame-ancestors": ["'self'"]}
+        elif request.path.startswith("/accounts/") and (origins := provider_origins(request)):
+            response._csp_update = {"form-action": origins}
         return response

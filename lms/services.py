@@ -117,6 +117,15 @@ def organisation_for_email(email):
     return match.organisation if match else None
 
 
+def email_at_organisation_domain(email, organisation):
+    """Whether the address is at exactly one of the organisation's verified email domains: the only
+    addresses an identity provider mapped to that organisation may vouch for (lms/sso.py)."""
+    domain = email_domain(email)
+    if organisation is None or not domain:
+        return False
+    return OrganisationDomain.objects.filter(organisation=organisation, domain=domain).exists()
+
+
 def pending_membership(user):
     return (
         MembershipRequest.objects.filter(user=user, status=MembershipRequest.Status.PENDING)

@@ -10,12 +10,13 @@ from . import views
 # Accounts are allauth's (names account_*). The short names the templates and other apps use
 # ("login", "logout", "signup", "password_reset", "password_change") name the same allauth pages.
 account_patterns = [
-    path("login/", allauth_views.login, name="login"),
+    path("login/", views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
     path("signup/", allauth_views.signup, name="signup"),
     path("password/reset/", allauth_views.password_reset, name="password_reset"),
     path("password/change/", allauth_views.password_change, name="password_change"),
     path("profile/", views.profile, name="profile"),
+    path("3rdparty/", views.connections, name="socialaccount_connections"),
     # Invitation and reset links emailed before allauth: now lead to allauth's page.
     path("password-reset/<uidb64>/<token>/", views.legacy_password_link, name="password_reset_confirm"),
     path("", include("allauth.urls")),

@@ -1,7 +1,9 @@
 """The learner's own details, and the doors that lead to allauth's login: the Wagtail admin's and
 Wagtail's front-end login pages, and invitation links sent before allauth."""
 
+from allauth.account import views as allauth_views
 from allauth.core.ratelimit import consume_or_429
+from allauth.socialaccount import views as socialaccount_views
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,9 +15,35 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import services, sso
 from .accounts import password_setup_path
 from .forms import OrganisationRequestForm, ProfileForm
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login page, with a button for each organisation's single sign-on."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_buttons": sso.login_buttons(self.request)}
+
+
+login = LoginView.as_view()
+
+
+class ConnectionsView(socialaccount_views.ConnectionsView):
+    """allauth's *Sign-ins with your organisation*: the providers connected to your account (to
+    disconnect one) and a button to connect each other provider."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        connected = [
+            {"pk": account.pk, "provider": account.get_provider().name, "uid": account.get_provider_account()}
+            for account in context["form"].accounts
+        ]
+        return {**context, "connected": connected, "sso_buttons": sso.login_buttons(self.request)}
+
+
+connections = login_required(ConnectionsView.as_view())
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,22 +1,25 @@
-"""The lms app in Wagtail: organisations (with their verified email domains), the account approvals
-queue, and the permission that opens it.
+"""The lms app in Wagtail: organisations (with their verified email domains), single sign-on identity
+providers (*Settings → Single sign-on*), the account approvals queue, and the permission that opens it.
 
 Only superusers manage organisations: the Trainers group holds no permission on them (nor on
 users, groups, sites or settings), so Wagtail hides the menu item and refuses the views for them.
-Trainers hold `lms.review_accounts` (lms/0006), which opens *Account approvals*.
+Trainers hold `lms.review_accounts` (lms/0006), which opens *Account approvals*. Identity providers
+are the same: superusers only.
 """
 
+from django import forms
 from django.contrib.auth.models import Permission
 from django.db.models import Count
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_utils import PermissionMenuItem
 from .admin_views import approval_urlpatterns, can_review_accounts
-from .models import Organisation
+from .models import IdentityProvider, Organisation
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -55,6 +58,63 @@ class OrganisationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_organisations():
     return OrganisationViewSet()
+
+
+# --- Single sign-on ----------------------------------------------------------------------------------
+
+
+class IdentityProviderForm(WagtailAdminModelForm):
+    """The client secret is written, never shown: the field is empty on the edit form, and leaving it
+    empty keeps the secret already saved."""
+
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        secret = self.fields["client_secret"]
+        if self.instance.pk and self.instance.client_secret:
+            secret.help_text = "A secret is saved. Leave this empty to keep it, or type a new one."
+        else:
+            secret.required = True
+            secret.help_text = "From the application you registered with the provider."
+
+    def clean_client_secret(self):
+        return self.cleaned_data["client_secret"] or self.instance.client_secret
+
+
+class IdentityProviderViewSet(ModelViewSet):
+    model = IdentityProvider
+    icon = "key"
+    menu_label = "Single sign-on"
+    add_to_settings_menu = True
+    url_prefix = "single-sign-on"
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldPanel("organisation"),
+            FieldPanel("server_url"),
+            FieldPanel("client_id"),
+            FieldPanel("client_secret"),
+            FieldPanel("enabled"),
+        ],
+        base_form_class=IdentityProviderForm,
+    )
+    list_display = ["name", "slug", "organisation", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "slug"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_identity_providers():
+    return IdentityProviderViewSet()
 
 
 # --- Account approvals ----------------------------------------------------------------------------

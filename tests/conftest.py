@@ -10,6 +10,7 @@ from django.test import TestCase
 
 from courses.factories import make_user
 from quizzes.factories import make_course
+from tests.sso_provider.harness import OIDCProvider
 
 
 def run_on_commit():
@@ -41,6 +42,15 @@ def other_learner(db):
 def course(db):
     """A published course: one Knowledge module with one lesson and a one-question quiz."""
     return make_course()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider (django-oauth-toolkit, tests/sso_provider/) in a second
+    process on a free local port, for this test session; stopped at the end."""
+    provider = OIDCProvider(tmp_path_factory.mktemp("oidc-provider")).start()
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.sso_config import socialaccount_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("LMS_VAR_DIR", BASE_DIR / "var"))
 
@@ -279,6 +281,32 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # --- end accounts ---------------------------------------------------------------------------------
+
+
+# --- Single sign-on: allauth.socialaccount (lms/sso.py; README "Single sign-on") ------------------
+# OpenID Connect providers (Entra ID, Okta, Google Workspace, ...) from the admin (*Settings → Single
+# sign-on*) or the environment; SAML 2.0 providers from the environment. Callback URLs:
+# /accounts/oidc/<provider id>/login/callback/ and /accounts/saml/<id>/acs/.
+INSTALLED_APPS += [
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+]
+SOCIALACCOUNT_ADAPTER = "lms.sso.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "lms.forms.SocialSignupForm"}
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
+    os.environ.get("SSO_OIDC_PROVIDERS", ""), os.environ.get("SSO_SAML_PROVIDERS", "")
+)
+# A newcomer always sees *Finish signing in* (name for the certificate, role claim).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# Link to an existing account through its email address, and connect it, only when the provider
+# verified an address at its organisation's domains (the adapter decides which addresses count).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login buttons POST (CSRF-protected) before leaving the site
+SOCIALACCOUNT_STORE_TOKENS = False  # we only need who the person is, not access to their data
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10  # seconds, for the provider's discovery, token and userinfo calls
+# --- end single sign-on ---------------------------------------------------------------------------
 
 
 # --- Certificates: background rendering and the verification rate limit (certificates app) ------

@@ -41,11 +41,25 @@ def resolves_to(path, pattern):
         return False
 
 
-def test_only_the_admins_read_only_api_is_exempt_from_csrf(admin_client):
+# SAML 2.0 (allauth): the identity provider's page posts the signed assertion (and logout requests)
+# to these from its own origin, so no CSRF token can come with them. The signature, and the
+# assertion answering a login request this site stashed (IdP-initiated logins are refused), do
+# the token's job.
+SAML_ENDPOINTS = {
+    "accounts/^saml/(?P<organization_slug>[^/]+)/acs/",
+    "accounts/^saml/(?P<organization_slug>[^/]+)/sls/",
+}
+
+
+def test_only_the_admins_read_only_api_and_saml_endpoints_are_exempt_from_csrf(admin_client, client):
     exempt = [route for route, pattern in every_route() if is_exempt(pattern)]
-    assert exempt and all(route.startswith("admin/api/") for route in exempt), exempt
-    for route in exempt:  # and it reads only: a POST changes nothing
+    api = [route for route in exempt if route not in SAML_ENDPOINTS]
+    assert api and all(route.startswith("admin/api/") for route in api), exempt
+    for route in api:  # and it reads only: a POST changes nothing
         assert admin_client.post(sample_path(route)).status_code in (404, 405), route
+    for route in set(exempt) & SAML_ENDPOINTS:  # a forged assertion signs nobody in
+        client.post(sample_path(route), {"SAMLResponse": "Zm9yZ2Vk"}, follow=True)
+        assert "_auth_user_id" not in client.session, route
 
 
 def test_a_post_without_the_token_changes_nothing_anywhere(learner, course):
