@@ -252,7 +252,46 @@ def test_superuser_edits_templates_and_the_edit_page_has_a_preview_button(client
     assert template.heading == "Certificate of participation"
 
 
-def test_trainer_cannot_edit_templates(client, trainer):
+def test_trainer_edits_a_template_and_previews_it(client, trainer):
+    """The README says trainers edit the certificate templates: the Trainers group has add, change
+    and view (certificates/0009), and sees the Templates menu item, the edit form and the preview."""
+    client.force_login(trainer)
+    template = CertificateTemplate.objects.get(kind="standard", is_default=True)
+    assert client.get(reverse("certificate_templates:index")).status_code == 200
+    assert reverse("certificate_templates:index") in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert client.get(reverse("certificate_templates:edit", args=[template.pk])).status_code == 200
+
+    response = client.post(
+        reverse("certificate_templates:edit", args=[template.pk]),
+        template_form_data(template, heading="Certificate of participation"),
+    )
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.heading == "Certificate of participation"
+
+    response = client.post(
+        reverse("certificate_templates:preview") + f"?pk={template.pk}", template_form_data(template)
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "Certificate of participation" in pdf_text(response.content)
+
+
+def test_trainer_may_not_delete_a_template(client, trainer):
+    client.force_login(trainer)
+    template = CertificateTemplate.objects.get(kind="standard", is_default=True)
+    response = client.post(reverse("certificate_templates:delete", args=[template.pk]))
+    assert response.status_code in (302, 403)
+    assert CertificateTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_without_the_template_permissions_a_user_is_refused(client, trainer):
+    trainers = Group.objects.get(name="Trainers")
+    trainers.permissions.remove(
+        *Permission.objects.filter(
+            content_type__app_label="certificates", codename__endswith="certificatetemplate"
+        )
+    )
     client.force_login(trainer)
     assert client.get(reverse("certificate_templates:index")).status_code in (302, 403)
     response = client.post(reverse("certificate_templates:preview"), {})

@@ -854,3 +854,29 @@ def test_the_preview_of_a_quiz_with_unsaved_question_rows_renders(client, traine
     assert "Preview: this is how learners see the quiz" in html
     assert html.index("Unsaved second?") < html.index("Unsaved first?")  # in the editor's order
     assert not QuizPage.objects.filter(slug="preview-check").exists()
+
+
+def test_the_preview_of_a_saved_quiz_with_a_new_unsaved_row_renders(client, trainer, course, category):
+    """Editing a saved quiz: one saved question row and one added in the form, not yet saved."""
+    quiz = QuizPage.objects.descendant_of(course).get()
+    saved = quiz.questions()[0]
+    added = make_single_choice(category=category, name="Added in the editor")
+    rows = [{"id": quiz.quiz_questions.get().pk, "question": saved.pk}, {"question": added.pk}]
+    data = nested_form_data(
+        {
+            "title": quiz.title,
+            "slug": quiz.slug,
+            "intro": rich_text("<p>Edited.</p>"),
+            "pass_mark": "80",
+            **QUIZ_SETTINGS,
+            "quiz_questions": inline_formset(rows, initial=1, min=0),
+            "comments": EMPTY_COMMENTS,
+        }
+    )
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(quiz.pk,))
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(f"{saved.name}?") < html.index("Added in the editor?")
+    assert quiz.quiz_questions.count() == 1  # nothing saved
