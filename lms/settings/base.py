@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "practice",
     "dashboard",
     "content",
     "wagtail.contrib.forms",
