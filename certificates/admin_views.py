@@ -4,7 +4,9 @@ the live PDF preview of a certificate template.
 Registered in certificates/wagtail_hooks.py under /admin/certificates/ (URL namespace
 "certificates_admin"). Wagtail's admin URLs already require `wagtailadmin.access_admin`; the
 issued-certificate views also need `certificates.manage_certificates`, which the Trainers group
-has (certificates/0007) and superusers have implicitly.
+has (certificates/0007) and superusers have implicitly. An organisation manager may list and
+download (not revoke or reissue) their organisations' certificates; every lookup goes through
+lms.scoping, so another organisation's certificate answers 404.
 """
 
 from decimal import Decimal
@@ -27,6 +29,7 @@ from courses.models import CoursePage
 from courses.services import add_months
 from lms.admin_utils import admin_context, require
 from lms.models import Organisation
+from lms.scoping import is_organisation_manager, scope_queryset, visible_organisations
 
 from .models import Certificate, CertificateTemplate
 from .pdf import RenderError, render_certificate_pdf_bounded
@@ -48,6 +51,14 @@ def can_manage(user):
     return user.has_perm(MANAGE_PERMISSION)
 
 
+def can_list_certificates(user):
+    return can_manage(user) or is_organisation_manager(user)
+
+
+def visible_certificates(user):
+    return scope_queryset(Certificate.objects.all(), user)
+
+
 def can_edit_templates(user):
     return template_policy.user_has_any_permission(user, ["add", "change"])
 
@@ -67,10 +78,14 @@ class CertificateFilterForm(forms.Form):
         queryset=CoursePage.objects.order_by("title"), required=False, empty_label="All courses"
     )
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.order_by("name"), required=False, empty_label="All organisations"
+        queryset=Organisation.objects.none(), required=False, empty_label="All organisations"
     )
     issued_from = forms.DateField(label="Issued from", required=False, widget=AdminDateInput())
     issued_to = forms.DateField(label="Issued to", required=False, widget=AdminDateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = visible_organisations(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -88,10 +103,11 @@ class CertificateFilterForm(forms.Form):
 
 @require_http_methods(["GET"])
 def issued_view(request):
-    require(can_manage, request)
-    form = CertificateFilterForm(request.GET or None)
+    require(can_list_certificates, request)
+    form = CertificateFilterForm(request.GET or None, user=request.user)
     certificates = filter_certificates(
-        Certificate.objects.select_related("user", "user__organisation", "revoked_by"), **form.filters()
+        visible_certificates(request.user).select_related("user", "user__organisation", "revoked_by"),
+        **form.filters(),
     ).order_by("-issued_at", "-pk")
     paginator = Paginator(certificates, PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
@@ -105,6 +121,7 @@ def issued_view(request):
         page_obj=page,
         total=paginator.count,
         querystring=querystring,
+        can_manage=can_manage(request.user),
         zip_url=reverse("certificates_admin:zip") + (f"?{querystring}" if querystring else ""),
     )
     return TemplateResponse(request, "certificates/admin/issued.html", context)
@@ -122,7 +139,7 @@ class RevokeForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def revoke_view(request, pk):
     require(can_manage, request)
-    certificate = get_object_or_404(Certificate.objects.select_related("user"), pk=pk)
+    certificate = get_object_or_404(visible_certificates(request.user).select_related("user"), pk=pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +169,7 @@ class ReissueForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def reissue_view(request, pk):
     require(can_manage, request)
-    certificate = get_object_or_404(Certificate.objects.select_related("user"), pk=pk)
+    certificate = get_object_or_404(visible_certificates(request.user).select_related("user"), pk=pk)
     form = ReissueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,14 +198,14 @@ def reissue_view(request, pk):
 @require_http_methods(["GET"])
 def zip_view(request):
     """The ready PDFs matching the filters, as one ZIP file, streamed."""
-    require(can_manage, request)
-    form = CertificateFilterForm(request.GET or None)
+    require(can_list_certificates, request)
+    form = CertificateFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         messages.error(
             request, "Check the filters: " + "; ".join(e for errors in form.errors.values() for e in errors)
         )
         return redirect("certificates_admin:issued")
-    certificates = list(certificates_for_download(**form.filters()))
+    certificates = list(scope_queryset(certificates_for_download(**form.filters()), request.user))
     if not certificates:
         messages.warning(request, "No certificate with a ready PDF matches those filters.")
         return redirect(

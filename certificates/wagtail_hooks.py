@@ -11,7 +11,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from lms.admin_utils import PermissionMenuItem
 
-from .admin_views import can_edit_templates, can_manage, make_template_preview_view, urlpatterns
+from .admin_views import (
+    can_edit_templates,
+    can_list_certificates,
+    make_template_preview_view,
+    urlpatterns,
+)
 from .models import PLACEHOLDERS, CertificateTemplate
 
 
@@ -95,7 +100,7 @@ def register_certificates_menu():
             reverse("certificates_admin:issued"),
             icon_name="doc-full",
             order=100,
-            allowed=can_manage,
+            allowed=can_list_certificates,
         ),
         PermissionMenuItem(
             "Templates",

@@ -8,7 +8,10 @@ Training (/admin/training/, namespace "training"): assign a course with a due da
 in bulk from a CSV file (upload, preview, confirm), and the overdue report (with a CSV download).
 Wagtail's admin URLs already require `wagtailadmin.access_admin`; these views also need
 `courses.add_assignment` (assign, bulk enrol) or `courses.view_assignment` (overdue report), which
-the Trainers group has (lms/0004) and superusers have implicitly.
+the Trainers group (lms/0004) and the Organisation managers group (lms/0008) have and superusers
+have implicitly. What each user may choose and see goes through lms.scoping: an organisation
+manager assigns to and sees only their organisations' people, and cannot bulk-enrol (which
+creates accounts and organisations).
 
 Both are registered in courses/wagtail_hooks.py.
 """
@@ -31,6 +34,7 @@ from lms.admin_utils import admin_context, long_date, plural, require
 from lms.exports import spreadsheet_writer
 from lms.models import Organisation, User
 from lms.sanitise import learner_html
+from lms.scoping import scope_queryset, sees_all_learners, visible_learners, visible_organisations
 
 from . import services
 from .assignments import assign_course, overdue_assignments, overdue_rows
@@ -139,6 +143,11 @@ def can_view_reports(user):
     return user.has_perm(REPORT_PERMISSION)
 
 
+def can_bulk_enrol(user):
+    """Bulk enrolment creates accounts and organisations: not for organisation managers."""
+    return can_assign(user) and sees_all_learners(user)
+
+
 # --- form fields ---------------------------------------------------------------------------------
 
 
@@ -177,15 +186,13 @@ def check_due_date(value):
 class AssignCourseForm(forms.Form):
     course = course_field()
     learners = LearnersField(
-        queryset=User.objects.filter(is_active=True)
-        .select_related("organisation")
-        .order_by("full_name", "email"),
+        queryset=User.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
         help_text="Hold Ctrl (Cmd on a Mac) to choose several; type a name to jump to it.",
     )
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.order_by("name"),
+        queryset=Organisation.objects.none(),
         required=False,
         empty_label="No organisation",
         help_text="Assign the course to every active member of this organisation.",
@@ -197,6 +204,16 @@ class AssignCourseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional, for other trainers (learners do not see it).",
     )
+
+    def __init__(self, *args, user, **kwargs):
+        """Only learners and organisations the user may see (lms.scoping) can be chosen."""
+        super().__init__(*args, **kwargs)
+        self.fields["learners"].queryset = (
+            visible_learners(user, User.objects.filter(is_active=True))
+            .select_related("organisation")
+            .order_by("full_name", "email")
+        )
+        self.fields["organisation"].queryset = visible_organisations(user)
 
     def clean_due_date(self):
         return check_due_date(self.cleaned_data["due_date"])
@@ -275,8 +292,12 @@ class OverdueFilterForm(forms.Form):
         queryset=CoursePage.objects.order_by("title"), required=False, empty_label="All courses"
     )
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.order_by("name"), required=False, empty_label="All organisations"
+        queryset=Organisation.objects.none(), required=False, empty_label="All organisations"
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = visible_organisations(user)
 
 
 # --- assign a course -----------------------------------------------------------------------------
@@ -285,7 +306,7 @@ class OverdueFilterForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def assign_view(request):
     require(can_assign, request)
-    form = AssignCourseForm(request.POST or None)
+    form = AssignCourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]
         due_date = form.cleaned_data["due_date"]
@@ -338,7 +359,7 @@ def preview_response(request, rows, errors, confirm_form=None, upload_form=None)
 @require_http_methods(["GET", "POST"])
 def bulk_enrol_view(request):
     """Upload (GET shows the form; POST shows the preview of the file)."""
-    require(can_assign, request)
+    require(can_bulk_enrol, request)
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         rows, errors = parse_enrolment_csv(form.cleaned_data["data"])
@@ -355,7 +376,7 @@ def bulk_enrol_view(request):
 
 @require_POST
 def bulk_enrol_confirm_view(request):
-    require(can_assign, request)
+    require(can_bulk_enrol, request)
     form = ConfirmImportForm(request.POST)
     if not form.is_valid():
         if "csv_text" in form.errors:  # tampered with or lost: start again
@@ -398,12 +419,13 @@ def bulk_enrol_confirm_view(request):
 
 
 def filtered_overdue(request):
-    form = OverdueFilterForm(request.GET or None)
+    form = OverdueFilterForm(request.GET or None, user=request.user)
     course = organisation = None
     if form.is_valid():
         course = form.cleaned_data["course"]
         organisation = form.cleaned_data["organisation"]
-    return form, overdue_assignments(course=course, organisation=organisation)
+    assignments = overdue_assignments(course=course, organisation=organisation)
+    return form, scope_queryset(assignments, request.user, user_path="enrolment__user")
 
 
 @require_http_methods(["GET"])

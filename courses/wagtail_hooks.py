@@ -12,6 +12,7 @@ from . import services
 from .access import AccessRefused, ModuleLocked, open_course_item
 from .admin_views import (
     can_assign,
+    can_bulk_enrol,
     can_view_reports,
     reviewable_lesson_ids,
     task_urlpatterns,
@@ -82,7 +83,7 @@ def register_training_menu():
             reverse("training:bulk_enrol"),
             icon_name="upload",
             order=200,
-            allowed=can_assign,
+            allowed=can_bulk_enrol,
         ),
         PermissionMenuItem(
             "Overdue", reverse("training:overdue"), icon_name="warning", order=300, allowed=can_view_reports

@@ -13,9 +13,12 @@ from modelcluster.models import ClusterableModel
 
 class Organisation(ClusterableModel):
     """An agency or a council that learners belong to (*Organisations* in the admin, for
-    administrators, with its verified email domains); assignments, reports and bulk certificate
-    downloads use it. Learners join it by a verified email domain or a trainer's approval
-    (MembershipRequest); they cannot create one or move themselves into one."""
+    administrators, with its verified email domains and its managers); assignments, reports and
+    bulk certificate downloads use it. Learners join it by a verified email domain or a trainer's
+    approval (MembershipRequest); they cannot create one or move themselves into one.
+
+    Its `managers` see reports, learners and certificates of its members only, and assign courses
+    to them (lms.scoping decides what each admin user sees)."""
 
     class Kind(models.TextChoices):
         AGENCY = "agency", "Government agency"
@@ -23,9 +26,19 @@ class Organisation(ClusterableModel):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AGENCY)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_organisations",
+        help_text="Members who see this organisation's reports, learners and certificates and assign "
+        "courses to its people (and nothing about other organisations).",
+    )
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("view_all_learners", "See every organisation's learners, reports and certificates"),
+        ]
 
     def __str__(self):
         return self.name

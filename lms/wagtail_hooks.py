@@ -3,6 +3,7 @@ providers (*Settings → Single sign-on*), the account approvals queue, and the 
 
 Only superusers manage organisations: the Trainers group holds no permission on them (nor on
 users, groups, sites or settings), so Wagtail hides the menu item and refuses the views for them.
+An organisation's form also names its managers (lms.scoping), chosen among its members.
 Trainers hold `lms.review_accounts` (lms/0006), which opens *Account approvals*. Identity providers
 are the same: superusers only.
 """
@@ -19,7 +20,43 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_utils import PermissionMenuItem
 from .admin_views import approval_urlpatterns, can_review_accounts
-from .models import IdentityProvider, Organisation
+from .models import IdentityProvider, Organisation, User
+from .scoping import set_organisation_managers
+
+
+class ManagerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.full_name} <{user.email}>"
+
+
+class OrganisationForm(WagtailAdminModelForm):
+    """Managers are chosen among the organisation's members (and whoever manages it already);
+    saving keeps the "Organisation managers" group in step."""
+
+    managers = ManagerChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They see this organisation's reports, learners and certificates and assign courses "
+        "to its people. Choose among its members; add the person to the organisation first.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = User.objects.filter(is_active=True)
+        if self.instance.pk:
+            members = members.filter(organisation=self.instance) | User.objects.filter(
+                managed_organisations=self.instance
+            )
+        else:
+            members = members.none()
+        self.fields["managers"].queryset = members.distinct().order_by("full_name", "email")
+
+    def save(self, commit=True):
+        organisation = super().save(commit=commit)
+        if commit:
+            set_organisation_managers(organisation, self.cleaned_data["managers"])
+        return organisation
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -29,17 +66,21 @@ class OrganisationViewSet(ModelViewSet):
     menu_order = 900
     add_to_admin_menu = True
     url_prefix = "organisations"
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("kind"),
-        InlinePanel(
-            "email_domains",
-            heading="Verified email domains",
-            label="Domain",
-            help_text="A learner who confirms an address at one of these domains joins the "
-            "organisation without a trainer's approval. Exact matches only: add each subdomain.",
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("kind"),
+            FieldPanel("managers"),
+            InlinePanel(
+                "email_domains",
+                heading="Verified email domains",
+                label="Domain",
+                help_text="A learner who confirms an address at one of these domains joins the "
+                "organisation without a trainer's approval. Exact matches only: add each subdomain.",
+            ),
+        ],
+        base_form_class=OrganisationForm,
+    )
     list_display = [
         "name",
         "kind",
@@ -144,4 +185,6 @@ def register_account_approvals_menu_item():
 @hooks.register("register_permissions")
 def register_review_permission():
     # Shown in the group editor, so administrators can grant or withdraw it.
-    return Permission.objects.filter(content_type__app_label="lms", codename="review_accounts")
+    return Permission.objects.filter(
+        content_type__app_label="lms", codename__in=["review_accounts", "view_all_learners"]
+    )

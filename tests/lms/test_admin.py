@@ -61,10 +61,14 @@ def test_trainers_group_has_admin_access_and_question_bank_permissions():
     }
     # Model permissions come only from the admin, the question bank, training (courses),
     # certificates (certificates.manage_certificates: revoke, reissue, bulk download) and the
-    # account approvals queue (lms.review_accounts, nothing else in lms).
+    # account approvals queue (lms.review_accounts) and every organisation's learners in reports
+    # (lms.view_all_learners); nothing else in lms.
     allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates", "lms"}
     assert {codename.split(".")[0] for codename in held} <= allowed_apps
-    assert {codename for codename in held if codename.startswith("lms.")} == {"lms.review_accounts"}
+    assert {codename for codename in held if codename.startswith("lms.")} == {
+        "lms.review_accounts",
+        "lms.view_all_learners",
+    }
 
 
 def test_the_trainers_group_covers_every_question_type(trainer):
