@@ -1,10 +1,18 @@
 """Helpers every app's Wagtail admin views share: permission-aware menu items, a permission gate,
-the header and breadcrumb context of a plain admin page, and wording for dates and counts."""
+the header and breadcrumb context of a plain admin page, wording for dates and counts, and the
+base of chooser widgets whose inline script carries the CSP nonce."""
+
+import json
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.chooser import BaseChooser
+
+from .security import current_nonce
 
 
 class PermissionMenuItem(MenuItem):
@@ -45,3 +53,34 @@ def long_date(value):
 
 def plural(count, singular, plural_form=None):
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+class NoncedChooser(BaseChooser):
+    """Wagtail's chooser widget, with the request's CSP nonce on the inline script that starts it.
+
+    Wagtail renders `<script>new ChooserWidget(...)</script>` after the widget's HTML; our
+    Content-Security-Policy runs inline scripts only with the nonce (lms/security.py). Rows the
+    editor adds later come from a template that jQuery inserts, and jQuery copies the nonce on.
+    A ChooserViewSet uses it as `base_widget_class`.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not attrs or "id" not in attrs:
+            raise TypeError("A chooser cannot be rendered without an 'id' attribute")
+        value_data = self.get_value_data(value)
+        widget_html = self.render_html(name, value_data, attrs)
+        options = self.get_js_init_options(attrs["id"], name, value_data)
+        return format_html(
+            '{}<script nonce="{}">new {}({}, {});</script>',
+            widget_html,
+            current_nonce.get(),
+            self.js_constructor,
+            json_for_script(attrs["id"]),
+            json_for_script(options),
+        )
+
+
+def json_for_script(value):
+    """JSON safe inside a <script> element (no `</script>` or `<!--` can close or confuse it)."""
+    text = json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - escaped above for a script context

@@ -1,5 +1,6 @@
-"""Admin views for the question bank: the listing across question types, GIFT import and export,
-extra time for a learner, and the quiz statistics report (page and CSV)."""
+"""Admin views for the question bank: the listing across question types, the question chooser
+of the quiz editor, GIFT import and export, extra time for a learner, and the quiz statistics
+report (page and CSV)."""
 
 import csv
 from pathlib import PurePath
@@ -9,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,13 +21,16 @@ from django.utils.text import capfirst
 from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.widgets import Button, ButtonWithDropdown
 from wagtail.log_actions import log
 
+from lms.admin_utils import require
 from lms.exports import neutralise_cell
 
 from .gift import CATEGORY_NAME_MAX_LENGTH, GiftError, export_gift, import_gift
@@ -179,6 +183,113 @@ class AllQuestionsIndexView(IndexView):
                 ),
             )
         return buttons
+
+
+# --- the question chooser in the quiz editor ---------------------------------------------------
+
+
+def quizzes_using(question_ids):
+    """{question id: titles of the quizzes that chose it}, in one query."""
+    used = {}
+    rows = (
+        QuizQuestion.objects.filter(question_id__in=question_ids)
+        .order_by("quiz__title")
+        .values_list("question_id", "quiz__title")
+    )
+    for question_id, title in rows:
+        used.setdefault(question_id, []).append(title)
+    return used
+
+
+class QuestionChooserFilterForm(BaseFilterForm):
+    """Search (name or text), category and type; the modal reloads its results as they change."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        help_text="Words in the question's name or text.",
+        widget=forms.TextInput(attrs={"placeholder": "Search questions"}),
+    )
+    category = forms.ModelChoiceField(
+        queryset=QuestionCategory.objects.all(),
+        required=False,
+        empty_label="All categories",
+        widget=forms.Select(attrs={"data-chooser-modal-search-filter": True}),
+    )
+    question_type = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "All types"), *((m._meta.model_name, m.type_label) for m in QUESTION_TYPES)],
+        widget=forms.Select(attrs={"data-chooser-modal-search-filter": True}),
+    )
+
+    def filter(self, objects):
+        if query := self.cleaned_data.get("q", "").strip():
+            objects = objects.filter(Q(name__icontains=query) | Q(text__icontains=query))
+            self.is_searching, self.search_query = True, query
+        if category := self.cleaned_data.get("category"):
+            objects = objects.filter(category=category)
+            self.is_searching = True
+        if question_type := self.cleaned_data.get("question_type"):
+            model = next(m for m in QUESTION_TYPES if m._meta.model_name == question_type)
+            objects = objects.instance_of(model)
+            self.is_searching = True
+        return objects
+
+
+class UsedInColumn(Column):
+    cell_template_name = "quizzes/admin/chooser_used_in_cell.html"
+
+
+class QuestionPreviewColumn(Column):
+    """The question as learners read it, its options and the right answer, in a disclosure."""
+
+    cell_template_name = "quizzes/admin/chooser_preview_cell.html"
+
+
+class QuestionChooserMixin:
+    """The question chooser's listing: questions of every type (real subtypes, one query per type
+    on the page), each with its type, category, the quizzes that already use it and a preview.
+    Answer keys show in the preview, so only people who work with the question bank may open it."""
+
+    filter_form_class = QuestionChooserFilterForm
+    per_page = 20
+
+    def dispatch(self, request, *args, **kwargs):
+        require(
+            lambda user: any_question_type.user_has_any_permission(user, ["add", "change", "view"]),
+            request,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object_list(self):
+        return Question.objects.select_related("category")
+
+    def get_results_page(self, request):
+        page = super().get_results_page(request)
+        page.object_list = list(page.object_list)
+        used = quizzes_using([question.pk for question in page.object_list])
+        for question in page.object_list:
+            question.used_in = used.get(question.pk, [])
+        return page
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("type_label", label="Type"),
+            Column("category", label="Category"),
+            UsedInColumn("used_in", label="Used in"),
+            QuestionPreviewColumn("preview", label="Preview", accessor="pk"),
+        ]
+
+
+class QuestionChooseView(QuestionChooserMixin, ChooseView):
+    pass
+
+
+class QuestionChooseResultsView(QuestionChooserMixin, ChooseResultsView):
+    pass
 
 
 # --- categories ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from modelcluster.queryset import FakeQuerySet
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
@@ -130,7 +130,8 @@ class QuizPage(CourseItemMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        InlinePanel("quiz_questions", label="Questions", min_num=0),
+        # "Add questions" opens the question chooser (quizzes/wagtail_hooks.py) to pick several at once.
+        MultipleChooserPanel("quiz_questions", chooser_field_name="question", label="Questions", min_num=0),
         MultiFieldPanel(
             [FieldPanel("random_category"), FieldPanel("random_count")], heading="Random questions"
         ),

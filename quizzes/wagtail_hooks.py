@@ -1,21 +1,25 @@
 """The question bank in the Wagtail admin: categories, one listing per question type, a listing of
-every question, GIFT import and export, extra time for learners, and quiz statistics links."""
+every question, the question chooser of the quiz editor, GIFT import and export, extra time for
+learners, and quiz statistics links."""
 
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button
 
-from lms.admin_utils import PermissionMenuItem
+from lms.admin_utils import NoncedChooser, PermissionMenuItem
 
 from .admin_views import (
     AllQuestionsIndexView,
     CategoryIndexView,
     GiftImportView,
     ProtectedDeleteView,
+    QuestionChooseResultsView,
+    QuestionChooseView,
     QuizExtensionCreateView,
     QuizExtensionEditView,
     any_question_type,
@@ -30,6 +34,7 @@ from .models import (
     MultipleResponseQuestion,
     NumericQuestion,
     OrderingQuestion,
+    Question,
     QuestionCategory,
     QuizExtension,
     QuizPage,
@@ -200,6 +205,33 @@ class QuizExtensionViewSet(ModelViewSet):
         return super().get_index_view_kwargs(
             queryset=QuizExtension.objects.select_related("user", "quiz", "granted_by"), **kwargs
         )
+
+
+class QuestionChooserViewSet(ChooserViewSet):
+    """The quiz editor's question picker: a modal with search, category and type filters, a preview
+    of each question and the quizzes already using it. Registering it makes it the widget of every
+    admin form field that points to a Question (QuizQuestion.question); the quiz page's
+    *Questions* panel (a MultipleChooserPanel) opens it to add several questions at once."""
+
+    model = Question
+    name = "question_chooser"
+    url_prefix = "question-bank/choose"
+    icon = "help"
+    page_title = "Choose questions"
+    choose_one_text = "Choose a question"
+    choose_another_text = "Choose another question"
+    edit_item_text = "Edit this question"
+    base_widget_class = NoncedChooser
+    choose_view_class = QuestionChooseView
+    choose_results_view_class = QuestionChooseResultsView
+
+
+question_chooser_viewset = QuestionChooserViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_question_chooser():
+    return question_chooser_viewset
 
 
 class QuestionBankGroup(ModelViewSetGroup):
