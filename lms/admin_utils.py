@@ -84,3 +84,19 @@ def json_for_script(value):
     """JSON safe inside a <script> element (no `</script>` or `<!--` can close or confuse it)."""
     text = json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(text)  # noqa: S308 - escaped above for a script context
+
+
+# The admin page of one learner's record (reports/wagtail_hooks.py registers it), so lms and the
+# apps below reports link to it without importing reports.
+_learner_record_url = None
+
+
+def register_learner_record_url(function):
+    """`function(user_id)` gives the URL of a learner's record in the admin."""
+    global _learner_record_url
+    _learner_record_url = function
+
+
+def learner_record_url(user_id):
+    """The URL of the learner's record in the admin, or None when no app provides one."""
+    return _learner_record_url(user_id) if _learner_record_url and user_id else None

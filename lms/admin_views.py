@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
+from wagtail.admin.widgets.button import Button
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import CreateView as WagtailUserCreateView
 from wagtail.users.views.users import EditView as WagtailUserEditView
@@ -23,8 +24,9 @@ from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from . import services
-from .admin_utils import admin_context, require
+from .admin_utils import admin_context, learner_record_url, require
 from .models import MembershipRequest, User
+from .scoping import may_see_learner
 
 LMS_FIELDS = ["full_name", "role", "organisation"]
 
@@ -88,7 +90,15 @@ class UserCreateView(ConfirmRoleOnSaveMixin, WagtailUserCreateView):
 
 
 class UserEditView(ConfirmRoleOnSaveMixin, WagtailUserEditView):
-    pass
+    @cached_property
+    def header_more_buttons(self):
+        """Adds "Learner record" (the reports app's page of everything this person did), for those
+        who may see this learner."""
+        buttons = list(super().header_more_buttons)
+        url = learner_record_url(self.object.pk)
+        if url and may_see_learner(self.request.user, self.object):
+            buttons.append(Button("Learner record", url=url, icon_name="table", priority=5))
+        return buttons
 
 
 class UserViewSet(WagtailUserViewSet):

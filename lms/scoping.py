@@ -45,6 +45,13 @@ def can_see_learners(user):
     return sees_all_learners(user) or is_organisation_manager(user)
 
 
+def may_see_learner(user, learner):
+    """Whether the admin user may see this learner (no query once the user's organisations are known)."""
+    return sees_all_learners(user) or (
+        learner.organisation_id is not None and learner.organisation_id in managed_organisation_ids(user)
+    )
+
+
 def visible_organisations(user):
     organisations = Organisation.objects.order_by("name")
     if sees_all_learners(user):

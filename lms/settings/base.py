@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "certificates",
     "practice",
     "dashboard",
+    "reports",
     "content",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

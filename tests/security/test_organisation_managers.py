@@ -216,3 +216,59 @@ def test_organisation_form_names_managers_among_members(client, agencies, people
 
     refused = client.post(url, {**data, "managers": [stranger.pk]})
     assert refused.status_code == 200 and list(own.managers.all()) == [colleague]
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def population(db):
+    from tests.reports.conftest import build_population
+
+    return build_population()
+
+
+def test_manager_gets_404_for_another_organisations_report_learner_and_exports(client, population):
+    client.force_login(population.manager)  # manages Agency A
+    stranger = population.people["Cat"]  # Council B
+    for url in (
+        reverse("reports:organisation", args=[population.council.pk]),
+        reverse("reports:organisation_export", args=[population.council.pk, "csv"]),
+        reverse("reports:organisation_export", args=[population.council.pk, "xlsx"]),
+        reverse("reports:learner", args=[stranger.pk]),
+        reverse("reports:learner_export", args=[stranger.pk, "csv"]),
+        reverse("reports:learner_export", args=[stranger.pk, "xlsx"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    missing = 10**9
+    assert client.get(reverse("reports:learner", args=[missing])).status_code == 404
+    # Their own organisation and people are open to them.
+    assert client.get(reverse("reports:organisation", args=[population.agency.pk])).status_code == 200
+    assert client.get(reverse("reports:learner", args=[population.people["Bob"].pk])).status_code == 200
+
+
+def test_manager_course_report_and_export_count_their_people_only(client, population):
+    client.force_login(population.manager)
+    page = client.get(reverse("reports:course", args=[population.course.pk]))
+    assert [row.full_name for row in page.context["report"].rows] == ["Ann Learner", "Bob Learner"]
+    assert dict(page.context["report"].summary)["Enrolled"] == 2
+    # Choosing another organisation in the filter is refused, and the report stays scoped.
+    filtered = client.get(
+        reverse("reports:course", args=[population.course.pk]), {"organisation": population.council.pk}
+    )
+    assert "organisation" in filtered.context["filter_form"].errors
+    assert filtered.context["report"].enrolled == 2
+    export = b"".join(
+        client.get(reverse("reports:course_export", args=[population.course.pk, "csv"])).streaming_content
+    ).decode()
+    assert "Ann Learner" in export and "Cat Learner" not in export and "Dan Learner" not in export
+    listing = client.get(reverse("reports:learners")).text
+    assert "Bob Learner" in listing and "Cat Learner" not in listing
+    organisations = client.get(reverse("reports:organisations")).text
+    assert "Agency A" in organisations and "Council B" not in organisations
+
+
+def test_people_without_a_reporting_role_are_refused(client, population):
+    client.force_login(population.people["Ann"])  # a learner without admin access
+    response = client.get(reverse("reports:index"))
+    assert response.status_code == 302 and "/login/" in response.url

@@ -1,0 +1,658 @@
+"""The figures of the Reports menu, worked out in grouped queries.
+
+Every report takes the admin user and narrows what it counts through lms.scoping (an
+organisation manager counts their organisations' people only). Queries are grouped by enrolment,
+learner, item or course (GROUP BY in the database), never one query per learner, so a report of
+20,000 learners takes the same handful of queries as one of three.
+
+Definitions (the README's Reports section says the same):
+- completed: the enrolment's current cycle is complete (`Enrolment.completed_at`);
+- in progress: not completed, and the learner has done an item or opened the course since the
+  cycle began; not started: neither;
+- overdue: courses.assignments.overdue_assignments (the Training menu's Overdue report);
+- progress: required items done in the current cycle / required items (as My learning shows);
+- quiz score: each learner's best submitted score in the current cycle; a quiz counts as passed
+  by the quiz's grading method (any pass, or the latest attempt's);
+- certificates: issued and not revoked; expiring: valid now and expiring within
+  EXPIRING_WITHIN_DAYS days.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from certificates.models import Certificate, CertificateRevision
+from courses.assignments import overdue_assignments
+from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage, TaskSubmission
+from courses.services import course_outline, is_required
+from lms.models import User
+from lms.scoping import scope_queryset
+from quizzes.models import Attempt, QuizPage
+
+EXPIRING_WITHIN_DAYS = 60
+SCORE_BANDS = [(low, low + 9 if low < 90 else 100) for low in range(0, 100, 10)]
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
+ASSIGNMENT_CHOICES = {
+    "": "All learners",
+    "assigned": "Assigned by a trainer or manager",
+    "self": "Enrolled themselves",
+    "overdue": "Overdue",
+}
+
+
+# --- per course ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QuizResult:
+    """One learner's record on one quiz in the current cycle."""
+
+    attempts: int = 0
+    best: float | None = None
+    passed: bool = False
+
+
+@dataclass
+class LearnerRow:
+    """One enrolment in a course report: the gradebook's row."""
+
+    enrolment_id: int
+    user_id: int
+    full_name: str
+    email: str
+    organisation: str
+    enrolled_at: object
+    completed_at: object
+    last_activity_at: object
+    cycle_started_at: object
+    due_date: object
+    assigned: bool
+    overdue: bool = False
+    done: int = 0
+    module_done: dict = field(default_factory=dict)
+    quizzes: dict = field(default_factory=dict)  # quiz id -> QuizResult
+    tasks: Counter = field(default_factory=Counter)  # TaskSubmission status -> count
+    total: int = 0
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def status(self):
+        if self.completed_at is not None:
+            return COMPLETED
+        active = self.last_activity_at is not None and (
+            self.cycle_started_at is None or self.last_activity_at >= self.cycle_started_at
+        )
+        if self.done or active or any(result.attempts for result in self.quizzes.values()):
+            return IN_PROGRESS
+        return NOT_STARTED
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def task_summary(self):
+        labels = dict(TaskSubmission.Status.choices)
+        return ", ".join(f"{count} {labels[status].lower()}" for status, count in sorted(self.tasks.items()))
+
+
+@dataclass
+class FunnelStep:
+    label: str
+    done: int
+    is_module: bool = False
+    item: object = None
+
+
+@dataclass
+class QuizSummary:
+    quiz: QuizPage
+    learners: int  # with at least one submitted attempt
+    passed: int
+    average: float | None
+    bands: list  # [(label, count)]
+
+
+@dataclass
+class CourseReport:
+    course: CoursePage
+    outline: object
+    rows: list
+    certificates_issued: int
+    certificates_expiring: int
+    funnel: list
+    quizzes: list
+
+    def count(self, status):
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def enrolled(self):
+        return len(self.rows)
+
+    @property
+    def summary(self):
+        """[(label, value)] of the headline figures."""
+        return [
+            ("Enrolled", self.enrolled),
+            ("Not started", self.count(NOT_STARTED)),
+            ("In progress", self.count(IN_PROGRESS)),
+            ("Completed", self.count(COMPLETED)),
+            ("Overdue", sum(1 for row in self.rows if row.overdue)),
+            ("Certificates issued", self.certificates_issued),
+            (f"Certificates expiring within {EXPIRING_WITHIN_DAYS} days", self.certificates_expiring),
+        ]
+
+    @property
+    def status_counts(self):
+        return [(STATUS_LABELS[s], self.count(s)) for s in (NOT_STARTED, IN_PROGRESS, COMPLETED)]
+
+    @property
+    def average_score(self):
+        scores = [r.best for row in self.rows for r in row.quizzes.values() if r.best is not None]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+
+def course_enrolments(course, user, organisation=None, assignment=""):
+    """The course's enrolments of active learners the admin user may see, filtered."""
+    enrolments = scope_queryset(Enrolment.objects.filter(course=course, user__is_active=True), user)
+    if organisation is not None:
+        enrolments = enrolments.filter(user__organisation=organisation)
+    if assignment == "assigned":
+        enrolments = enrolments.filter(assignment__isnull=False)
+    elif assignment == "self":
+        enrolments = enrolments.filter(assignment__isnull=True)
+    elif assignment == "overdue":
+        enrolments = enrolments.filter(pk__in=overdue_enrolment_ids(course))
+    return enrolments
+
+
+def overdue_enrolment_ids(course):
+    return overdue_assignments(course=course).order_by().values("enrolment_id")
+
+
+def _cycle_filter(date_field):
+    """Rows of an enrolment's current cycle (its LessonCompletion or TaskSubmission rows)."""
+    return Q(enrolment__cycle_started_at__isnull=True) | Q(
+        **{f"{date_field}__gte": F("enrolment__cycle_started_at")}
+    )
+
+
+def quiz_results(quizzes, enrolments):
+    """{(user id, quiz id): QuizResult} for the learners of `enrolments`, current cycle only: one
+    grouped query for learners on their first cycle, one small one for those retaking."""
+    quiz_ids = [quiz.pk for quiz in quizzes]
+    latest_only = {quiz.pk for quiz in quizzes if quiz.grading_method == QuizPage.GradingMethod.LATEST}
+    results = {}
+    if not quiz_ids:
+        return results
+    submitted = Attempt.objects.filter(quiz_id__in=quiz_ids, submitted_at__isnull=False)
+    first_cycle = enrolments.filter(cycle_started_at__isnull=True).values("user_id")
+    grouped = (
+        submitted.filter(user_id__in=first_cycle)
+        .values("user_id", "quiz_id")
+        .annotate(
+            attempts=Count("pk"),
+            best=Max("score"),
+            last_number=Max("number"),
+            last_pass=Max("number", filter=Q(passed=True)),
+        )
+    )
+    for row in grouped:
+        passed = row["last_pass"] is not None
+        if row["quiz_id"] in latest_only:
+            passed = row["last_pass"] == row["last_number"]
+        best = float(row["best"]) if row["best"] is not None else None
+        results[row["user_id"], row["quiz_id"]] = QuizResult(row["attempts"], best, passed)
+    retaking = dict(
+        enrolments.filter(cycle_started_at__isnull=False).values_list("user_id", "cycle_started_at")
+    )
+    if retaking:
+        latest = {}
+        rows = submitted.filter(user_id__in=list(retaking)).values_list(
+            "user_id", "quiz_id", "number", "score", "passed", "started_at"
+        )
+        for user_id, quiz_id, number, score, did_pass, started_at in rows:
+            if started_at < retaking[user_id]:
+                continue
+            result = results.setdefault((user_id, quiz_id), QuizResult())
+            result.attempts += 1
+            if score is not None and (result.best is None or float(score) > result.best):
+                result.best = float(score)
+            if quiz_id in latest_only:
+                if number > latest.get((user_id, quiz_id), (0, False))[0]:
+                    latest[user_id, quiz_id] = (number, did_pass)
+            elif did_pass:
+                result.passed = True
+        for key, (_, did_pass) in latest.items():
+            results[key].passed = did_pass
+    return results
+
+
+def course_report(course, user, organisation=None, assignment=""):
+    """The course report for the admin user, with the filters applied to every figure."""
+    outline = course_outline(course)
+    enrolments = course_enrolments(course, user, organisation, assignment)
+    lessons = [item for item in outline.items if isinstance(item, LessonPage)]
+    quizzes = [item for item in outline.items if isinstance(item, QuizPage)]
+    required = {item.pk for item in outline.items if is_required(item)}
+
+    # 1. The learners: one row per enrolment, in name order.
+    overdue = set(overdue_enrolment_ids(course).values_list("enrolment_id", flat=True))
+    rows = [
+        LearnerRow(
+            enrolment_id=pk,
+            user_id=user_id,
+            full_name=full_name,
+            email=email,
+            organisation=organisation_name or "",
+            enrolled_at=enrolled_at,
+            completed_at=completed_at,
+            last_activity_at=last_activity_at,
+            cycle_started_at=cycle_started_at,
+            due_date=due_date,
+            assigned=due_date is not None,
+            overdue=pk in overdue,
+            total=len(required),
+        )
+        for (
+            pk,
+            user_id,
+            full_name,
+            email,
+            organisation_name,
+            enrolled_at,
+            completed_at,
+            last_activity_at,
+            cycle_started_at,
+            due_date,
+        ) in enrolments.order_by("user__full_name", "user__email", "pk").values_list(
+            "pk",
+            "user_id",
+            "user__full_name",
+            "user__email",
+            "user__organisation__name",
+            "enrolled_at",
+            "completed_at",
+            "last_activity_at",
+            "cycle_started_at",
+            "assignment__due_date",
+        )
+    ]
+    by_enrolment = {row.enrolment_id: row for row in rows}
+
+    # 2. Lessons done, per enrolment and module (required lessons only), in one grouped query.
+    module_lessons = {
+        module.page.pk: [
+            item.pk for item in module.items if isinstance(item, LessonPage) and item.pk in required
+        ]
+        for module in outline.modules
+    }
+    completions = LessonCompletion.objects.filter(_cycle_filter("completed_at"), enrolment__in=enrolments)
+    if lessons:
+        annotations = {
+            f"module_{module_id}": Count("pk", filter=Q(lesson_id__in=ids))
+            for module_id, ids in module_lessons.items()
+            if ids
+        }
+        if annotations:
+            for values in completions.values("enrolment_id").annotate(**annotations):
+                row = by_enrolment[values["enrolment_id"]]
+                for module_id in module_lessons:
+                    row.module_done[module_id] = values.get(f"module_{module_id}", 0)
+    lesson_counts = dict(
+        completions.filter(lesson_id__in=[lesson.pk for lesson in lessons])
+        .values("lesson_id")
+        .annotate(done=Count("pk"))
+        .values_list("lesson_id", "done")
+    )
+
+    # 3. Quizzes: best score, attempts and pass per learner.
+    results = quiz_results(quizzes, enrolments)
+    quiz_module = {quiz.pk: quiz.module_id for quiz in quizzes}
+    rows_by_user = {row.user_id: row for row in rows}
+    for (user_id, quiz_id), result in results.items():
+        row = rows_by_user.get(user_id)
+        if row is None:
+            continue
+        row.quizzes[quiz_id] = result
+        if result.passed and quiz_id in required:
+            module_id = quiz_module[quiz_id]
+            row.module_done[module_id] = row.module_done.get(module_id, 0) + 1
+
+    # 4. Practice tasks by status, current cycle.
+    for enrolment_id, status, count in (
+        TaskSubmission.objects.filter(_cycle_filter("submitted_at"), enrolment__in=enrolments)
+        .values("enrolment_id", "status")
+        .annotate(count=Count("pk"))
+        .values_list("enrolment_id", "status", "count")
+    ):
+        by_enrolment[enrolment_id].tasks[status] = count
+
+    # Approved practice tasks count as done lessons through their LessonCompletion already.
+    module_required = {
+        module.page.pk: sum(1 for item in module.items if item.pk in required) for module in outline.modules
+    }
+    for row in rows:
+        row.done = sum(min(row.module_done.get(m, 0), total) for m, total in module_required.items())
+        if row.completed_at is not None:
+            row.done = row.total  # a completed cycle is 100% even if the course grew since
+
+    # 5. Certificates of these enrolments.
+    now = timezone.now()
+    certificates = Certificate.objects.filter(enrolment__in=enrolments, revoked_at__isnull=True).aggregate(
+        issued=Count("pk"),
+        expiring=Count(
+            "pk", filter=Q(expires_at__gt=now, expires_at__lte=now + timedelta(days=EXPIRING_WITHIN_DAYS))
+        ),
+    )
+
+    # The funnel: learners who finished each module (every required item) and each item.
+    funnel = []
+    for module in outline.modules:
+        total = module_required[module.page.pk]
+        finished = sum(
+            1 for row in rows if row.completed_at or row.module_done.get(module.page.pk, 0) >= total
+        )
+        funnel.append(FunnelStep(module.page.title, finished, is_module=True, item=module.page))
+        for item in module.items:
+            if isinstance(item, QuizPage):
+                done = sum(1 for row in rows if (r := row.quizzes.get(item.pk)) and r.passed)
+            else:
+                done = lesson_counts.get(item.pk, 0)
+            funnel.append(FunnelStep(item.title, done, item=item))
+
+    quiz_summaries = []
+    for quiz in quizzes:
+        scores = [r.best for row in rows if (r := row.quizzes.get(quiz.pk)) and r.best is not None]
+        band_counts = Counter(min(int(score // 10), len(SCORE_BANDS) - 1) for score in scores)
+        bands = [
+            (f"{low}–{high}%", band_counts.get(index, 0)) for index, (low, high) in enumerate(SCORE_BANDS)
+        ]
+        quiz_summaries.append(
+            QuizSummary(
+                quiz=quiz,
+                learners=sum(1 for row in rows if (r := row.quizzes.get(quiz.pk)) and r.attempts),
+                passed=sum(1 for row in rows if (r := row.quizzes.get(quiz.pk)) and r.passed),
+                average=round(sum(scores) / len(scores), 1) if scores else None,
+                bands=bands,
+            )
+        )
+    return CourseReport(
+        course=course,
+        outline=outline,
+        rows=rows,
+        certificates_issued=certificates["issued"],
+        certificates_expiring=certificates["expiring"],
+        funnel=funnel,
+        quizzes=quiz_summaries,
+    )
+
+
+def filter_rows(rows, status=""):
+    return [row for row in rows if row.status == status] if status in STATUS_LABELS else rows
+
+
+# --- course index -----------------------------------------------------------------------------------
+
+
+def course_overview(user):
+    """Every course with its enrolled, completed and overdue learners (the admin user's scope), in
+    three grouped queries."""
+    courses = list(CoursePage.objects.order_by("title"))
+    enrolments = scope_queryset(Enrolment.objects.filter(user__is_active=True), user)
+    counts = {
+        row["course_id"]: row
+        for row in enrolments.values("course_id").annotate(
+            enrolled=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False))
+        )
+    }
+    overdue = Counter(
+        scope_queryset(overdue_assignments(), user, "enrolment__user").values_list(
+            "enrolment__course_id", flat=True
+        )
+    )
+    overview = []
+    for course in courses:
+        row = counts.get(course.pk, {"enrolled": 0, "completed": 0})
+        rate = round(100 * row["completed"] / row["enrolled"]) if row["enrolled"] else 0
+        overview.append((course, row["enrolled"], row["completed"], rate, overdue.get(course.pk, 0)))
+    return overview
+
+
+# --- per organisation ------------------------------------------------------------------------------
+
+
+@dataclass
+class OrganisationCourseRow:
+    course: CoursePage
+    enrolled: int
+    not_started: int
+    in_progress: int
+    completed: int
+    overdue: int
+    certificates_expiring: int
+
+    @property
+    def completion_rate(self):
+        return round(100 * self.completed / self.enrolled) if self.enrolled else 0
+
+
+def organisation_report(organisation):
+    """Per course: enrolments of the organisation's active members by status, overdue, and
+    certificates expiring soon; plus the members who have started nothing. Grouped queries."""
+    enrolments = Enrolment.objects.filter(user__organisation=organisation, user__is_active=True)
+    now = timezone.now()
+    started = Q(last_activity_at__isnull=False) & (
+        Q(cycle_started_at__isnull=True) | Q(last_activity_at__gte=F("cycle_started_at"))
+    )
+    counts = {
+        row["course_id"]: row
+        for row in enrolments.values("course_id").annotate(
+            enrolled=Count("pk"),
+            completed=Count("pk", filter=Q(completed_at__isnull=False)),
+            started=Count("pk", filter=Q(completed_at__isnull=True) & started),
+        )
+    }
+    # Learners who did something without opening a page since (an import, a quiz) count as started.
+    did_something = set(
+        LessonCompletion.objects.filter(_cycle_filter("completed_at"), enrolment__in=enrolments)
+        .values_list("enrolment_id", flat=True)
+        .distinct()
+    )
+    unopened = dict(
+        enrolments.filter(completed_at__isnull=True).exclude(started).values_list("pk", "course_id")
+    )
+    extra_started = Counter(course_id for pk, course_id in unopened.items() if pk in did_something)
+    overdue = Counter(
+        overdue_assignments(organisation=organisation).values_list("enrolment__course_id", flat=True)
+    )
+    expiring = dict(
+        Certificate.objects.filter(
+            user__organisation=organisation,
+            user__is_active=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=EXPIRING_WITHIN_DAYS),
+        )
+        .values("course_id")
+        .annotate(count=Count("pk"))
+        .values_list("course_id", "count")
+    )
+    rows = []
+    for course in CoursePage.objects.filter(pk__in=list(counts)).order_by("title"):
+        row = counts[course.pk]
+        in_progress = row["started"] + extra_started.get(course.pk, 0)
+        rows.append(
+            OrganisationCourseRow(
+                course=course,
+                enrolled=row["enrolled"],
+                not_started=row["enrolled"] - row["completed"] - in_progress,
+                in_progress=in_progress,
+                completed=row["completed"],
+                overdue=overdue.get(course.pk, 0),
+                certificates_expiring=expiring.get(course.pk, 0),
+            )
+        )
+    return rows
+
+
+def learners_with_nothing_started(organisation):
+    """Active members who have not opened any course page, done any lesson nor finished a course:
+    not enrolled at all, or enrolled and never begun."""
+    begun = Enrolment.objects.filter(
+        Q(completed_at__isnull=False)
+        | Q(last_activity_at__isnull=False)
+        | Q(lesson_completions__isnull=False)
+    ).values("user_id")
+    return (
+        User.objects.filter(organisation=organisation, is_active=True)
+        .exclude(pk__in=begun)
+        .annotate(enrolments_count=Count("enrolments"))
+        .order_by("full_name", "email")
+    )
+
+
+def organisation_overview(organisations):
+    """Members and completion rate per organisation, in two grouped queries."""
+    organisations = list(organisations)
+    ids = [organisation.pk for organisation in organisations]
+    members = dict(
+        User.objects.filter(organisation_id__in=ids, is_active=True)
+        .values("organisation_id")
+        .annotate(count=Count("pk"))
+        .values_list("organisation_id", "count")
+    )
+    enrolments = {
+        row["user__organisation_id"]: row
+        for row in Enrolment.objects.filter(user__organisation_id__in=ids, user__is_active=True)
+        .values("user__organisation_id")
+        .annotate(enrolled=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False)))
+    }
+    overview = []
+    for organisation in organisations:
+        row = enrolments.get(organisation.pk, {"enrolled": 0, "completed": 0})
+        rate = round(100 * row["completed"] / row["enrolled"]) if row["enrolled"] else 0
+        overview.append(
+            (organisation, members.get(organisation.pk, 0), row["enrolled"], row["completed"], rate)
+        )
+    return overview
+
+
+# --- per learner -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEvent:
+    at: object
+    kind: str
+    course: str
+    what: str
+    detail: str = ""
+
+
+def learner_timeline(learner, course=None):
+    """Everything the learner did and was given, newest first: enrolments, lessons completed, quiz
+    attempts with scores, practice submissions and reviews, certificates issued, reissued and
+    revoked. A fixed number of queries."""
+    events = []
+    enrolments = Enrolment.objects.filter(user=learner).select_related("course")
+    if course is not None:
+        enrolments = enrolments.filter(course=course)
+    for enrolment in enrolments:
+        events.append(TimelineEvent(enrolment.enrolled_at, "Enrolled", enrolment.course.title, "Enrolled"))
+        if enrolment.completed_at:
+            events.append(
+                TimelineEvent(
+                    enrolment.completed_at, "Completed", enrolment.course.title, "Completed the course"
+                )
+            )
+    completions = LessonCompletion.objects.filter(enrolment__in=enrolments).select_related(
+        "lesson", "enrolment__course"
+    )
+    for completion in completions:
+        events.append(
+            TimelineEvent(
+                completion.completed_at, "Lesson", completion.enrolment.course.title, completion.lesson.title
+            )
+        )
+    course_paths = {e.course.path: e.course.title for e in enrolments}
+    attempts = Attempt.objects.filter(user=learner, submitted_at__isnull=False).select_related("quiz")
+    for attempt in attempts.defer("snapshot", "answers"):
+        course_title = next((t for p, t in course_paths.items() if attempt.quiz.path.startswith(p)), None)
+        if course_title is None:
+            continue
+        result = "passed" if attempt.passed else "not passed"
+        score = f"{attempt.score:.0f}%" if attempt.score is not None else "not marked"
+        events.append(
+            TimelineEvent(
+                attempt.submitted_at,
+                "Quiz attempt",
+                course_title,
+                f"{attempt.quiz.title}, attempt {attempt.number}",
+                f"{score}, {result}",
+            )
+        )
+    submissions = TaskSubmission.objects.filter(enrolment__in=enrolments).select_related(
+        "lesson", "enrolment__course", "reviewer"
+    )
+    for submission in submissions:
+        title = submission.enrolment.course.title
+        events.append(
+            TimelineEvent(
+                submission.submitted_at, "Practice task", title, submission.lesson.title, "Submitted"
+            )
+        )
+        if submission.reviewed_at:
+            outcome = submission.get_status_display()
+            by = f" by {submission.reviewer}" if submission.reviewer else ""
+            events.append(
+                TimelineEvent(
+                    submission.reviewed_at, "Review", title, submission.lesson.title, f"{outcome}{by}"
+                )
+            )
+    certificates = Certificate.objects.filter(user=learner)
+    if course is not None:
+        certificates = certificates.filter(course=course)
+    for certificate in certificates.select_related("revoked_by"):
+        events.append(
+            TimelineEvent(
+                certificate.issued_at,
+                "Certificate",
+                certificate.course_title,
+                "Certificate issued",
+                f"No. {certificate.code[:10]}…",
+            )
+        )
+        if certificate.revoked_at:
+            events.append(
+                TimelineEvent(
+                    certificate.revoked_at,
+                    "Certificate",
+                    certificate.course_title,
+                    "Certificate revoked",
+                    certificate.revoked_reason,
+                )
+            )
+    for revision in CertificateRevision.objects.filter(certificate__in=certificates).select_related(
+        "certificate"
+    ):
+        events.append(
+            TimelineEvent(
+                revision.reissued_at,
+                "Certificate",
+                revision.certificate.course_title,
+                "Certificate reissued",
+                f"{revision.old_learner_name} → {revision.new_learner_name}",
+            )
+        )
+    events.sort(key=lambda event: event.at, reverse=True)
+    return events
