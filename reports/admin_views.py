@@ -217,7 +217,7 @@ def course_export_view(request, course_id, kind):
 def organisations_view(request):
     require(can_see_learners, request)
     overview = services.organisation_overview(visible_organisations(request.user))
-    context = admin_context("Organisations", "group", parents=_reports_crumb(), organisations=overview)
+    context = admin_context("Organisation reports", "group", parents=_reports_crumb(), organisations=overview)
     return TemplateResponse(request, "reports/admin/organisations.html", context)
 
 
@@ -232,7 +232,7 @@ def organisation_view(request, organisation_id):
     context = admin_context(
         f"Organisation report: {organisation.name}",
         "group",
-        parents=[*_reports_crumb(), (reverse("reports:organisations"), "Organisations")],
+        parents=[*_reports_crumb(), (reverse("reports:organisations"), "Organisation reports")],
         organisation=organisation,
         rows=rows,
         page_obj=page,
@@ -303,7 +303,7 @@ def learners_view(request):
     paginator = Paginator(learners, PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
     context = admin_context(
-        "Learners",
+        "Learner records",
         "user",
         parents=_reports_crumb(),
         form=form,
@@ -335,7 +335,7 @@ def learner_view(request, user_id):
     context = admin_context(
         f"Learner record: {learner.full_name}",
         "user",
-        parents=[*_reports_crumb(), (reverse("reports:learners"), "Learners")],
+        parents=[*_reports_crumb(), (reverse("reports:learners"), "Learner records")],
         learner=learner,
         filter_form=form,
         events=events,

@@ -23,17 +23,21 @@ def register_report_urls():
 def register_reports_menu():
     items = [
         PermissionMenuItem(
-            "Courses", reverse("reports:index"), icon_name="table", order=100, allowed=can_see_learners
+            "Course reports", reverse("reports:index"), icon_name="table", order=100, allowed=can_see_learners
         ),
         PermissionMenuItem(
-            "Organisations",
+            "Organisation reports",
             reverse("reports:organisations"),
             icon_name="group",
             order=200,
             allowed=can_see_learners,
         ),
         PermissionMenuItem(
-            "Learners", reverse("reports:learners"), icon_name="user", order=300, allowed=can_see_learners
+            "Learner records",
+            reverse("reports:learners"),
+            icon_name="user",
+            order=300,
+            allowed=can_see_learners,
         ),
     ]
     return SubmenuMenuItem("Reports", Menu(items=items), icon_name="table", order=255)

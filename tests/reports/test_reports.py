@@ -218,3 +218,15 @@ def test_learner_and_organisation_exports(client, population):
     response = client.get(reverse("reports:organisation_export", args=[population.agency.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [c.value for c in sheet[2]] == [population.course.title, 2, 0, 1, 1, 50, 1, 1]
+
+
+def test_learner_record_is_reachable_from_the_user_admin(client, population):
+    from django.contrib.auth.models import Group
+
+    bob = population.people["Bob"]
+    admin = make_user(email="admin@example.gov.au", full_name="Ada Admin", is_superuser=True)
+    Group.objects.get(name="Trainers").user_set.add(admin)
+    client.force_login(admin)
+    record = reverse("reports:learner", args=[bob.pk])
+    assert record in client.get(reverse("wagtailusers_users:edit", args=[bob.pk])).text
+    assert record in client.get(reverse("wagtailusers_users:index"), {"q": "bob"}).text
