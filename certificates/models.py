@@ -3,15 +3,12 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-
-def private_storage():
-    return storages["private"]
+from lms.storage import private_storage
 
 
 def new_certificate_code():

@@ -73,6 +73,33 @@ class ReviewForm(forms.Form):
         help_text="The learner sees this on the lesson.",
     )
 
+    def __init__(self, *args, rubric=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One choice of level per rubric criterion, named rubric_0, rubric_1, ...
+        self.rubric_field_names = []
+        for index, criterion in enumerate(rubric):
+            name = f"rubric_{index}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=criterion["criterion"],
+                choices=[
+                    (
+                        str(number),
+                        f"{level['label']} ({level['points']} points)"
+                        + (f": {level['description']}" if level.get("description") else ""),
+                    )
+                    for number, level in enumerate(criterion["levels"])
+                ],
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+            self.rubric_field_names.append(name)
+
+    def rubric_levels(self):
+        """The chosen level of each criterion, or None when the lesson has no rubric."""
+        if not self.rubric_field_names:
+            return None
+        return [self.cleaned_data[name] for name in self.rubric_field_names]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "changes" and not cleaned.get("feedback", "").strip():
@@ -98,16 +125,25 @@ def index(request):
 
 
 def review(request, submission_id):
+    """The review screen: the prompt, the learner's work as they wrote it (each activity type has
+    its own template), its automatic checks, attachments, earlier tries, the rubric and feedback."""
     submission = get_object_or_404(
         TaskSubmission.objects.select_related("lesson", "enrolment__user", "enrolment__course"),
         pk=submission_id,
     )
     if not submission.lesson.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
-    form = ReviewForm(request.POST or None)
+    lesson = submission.lesson.specific
+    form = ReviewForm(request.POST or None, rubric=lesson.rubric_criteria())
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        services.review_task(submission, request.user, approve, form.cleaned_data["feedback"].strip())
+        services.review_task(
+            submission,
+            request.user,
+            approve,
+            form.cleaned_data["feedback"].strip(),
+            rubric_levels=form.rubric_levels(),
+        )
         learner = submission.enrolment.user.full_name
         messages.success(
             request, f"Approved {learner}'s work." if approve else f"Asked {learner} for changes."
@@ -118,7 +154,9 @@ def review(request, submission_id):
         "courses/admin/task_review.html",
         {
             "submission": submission,
+            "lesson": lesson,
             "work": learner_html(submission.text),
+            "records": list(submission.records.select_related("reviewer")),
             "form": form,
             "header_title": f"Review: {submission.lesson.title}",
         },

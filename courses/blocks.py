@@ -104,3 +104,25 @@ class LessonBodyBlock(blocks.StreamBlock):
     video = VideoBlock()
     exercise = ExerciseBlock()
     key_takeaways = KeyTakeawaysBlock()
+
+
+class RubricLevelBlock(blocks.StructBlock):
+    """One level of a rubric criterion: what it is called, its points and what it looks like."""
+
+    label = blocks.CharBlock(max_length=80, help_text="For example: Not yet, Meets, Exceeds.")
+    points = blocks.IntegerBlock(min_value=0, max_value=100)
+    description = blocks.TextBlock(required=False, help_text="What work at this level looks like.")
+
+
+class RubricCriterionBlock(blocks.StructBlock):
+    """A criterion a reviewer scores a practice task against, choosing one of its levels."""
+
+    criterion = blocks.CharBlock(max_length=200)
+    levels = blocks.ListBlock(RubricLevelBlock(), min_num=2, max_num=6)
+
+    class Meta:
+        icon = "list-ol"
+
+
+class RubricBlock(blocks.StreamBlock):
+    criterion = RubricCriterionBlock()

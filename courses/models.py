@@ -21,7 +21,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import LessonBodyBlock
+from lms.storage import private_storage
+
+from .blocks import LessonBodyBlock, RubricBlock
 from .caching import PublicPageMixin
 from .page_context import learner_context
 
@@ -161,7 +163,14 @@ class ModulePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("summary")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    subpage_types = [
+        "courses.LessonPage",
+        "quizzes.QuizPage",
+        "practice.DraftPostPage",
+        "practice.ScenarioPage",
+        "practice.ReflectionPage",
+        "practice.MetricsExercisePage",
+    ]
 
     @property
     def kind_description(self):
@@ -218,6 +227,26 @@ class LessonPage(CourseItemMixin, Page):
         blank=True,
         help_text="What learners should submit, when approval is required.",
     )
+    rubric = StreamField(
+        RubricBlock(),
+        blank=True,
+        help_text="Optional: criteria with levels and points the reviewer scores the work against.",
+    )
+    model_answer = RichTextField(
+        features=INTRO_FEATURES,
+        blank=True,
+        help_text="Optional: shown to a learner once they have submitted (never before).",
+    )
+    allow_attachment = models.BooleanField(
+        default=False,
+        help_text="Learners may attach a file (an image or PDF, such as a screenshot of a real post).",
+    )
+
+    # Practice activities (the practice app's page types) are lessons completed by what the learner
+    # submits, never by "Mark as complete".
+    is_activity = False
+    # The admin's review screen shows the learner's work with this template.
+    review_template = "courses/admin/includes/task_work.html"
 
     content_panels = [
         *Page.content_panels,
@@ -228,10 +257,30 @@ class LessonPage(CourseItemMixin, Page):
             [FieldPanel("required"), FieldPanel("requires_approval"), FieldPanel("task_prompt")],
             heading="Completion",
         ),
+        MultiFieldPanel(
+            [FieldPanel("rubric"), FieldPanel("model_answer"), FieldPanel("allow_attachment")],
+            heading="Review",
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
+
+    @property
+    def completed_by_submission(self):
+        """Completed by submitting work (reviewed, or checked automatically), not by a button."""
+        # specific_class: right even on a plain LessonPage row of an activity (no extra query).
+        return self.requires_approval or getattr(self.specific_class, "is_activity", self.is_activity)
+
+    def rubric_criteria(self):
+        """The rubric as [{"criterion", "levels": [{"label", "points", "description"}]}]."""
+        return [
+            {
+                "criterion": block.value["criterion"],
+                "levels": [dict(level) for level in block.value["levels"]],
+            }
+            for block in self.rubric
+        ]
 
     @classmethod
     def done_item_ids(cls, enrolments, item_ids):
@@ -317,8 +366,9 @@ class LessonView(models.Model):
 
 
 class TaskSubmission(models.Model):
-    """A learner's work on a practice task, approved (or sent back) by a trainer in the admin's
-    *Practice tasks* menu; the learner sees the outcome on the lesson."""
+    """A learner's work on a practice task or activity (the latest try; each try is kept as a
+    TaskSubmissionRecord), approved (or sent back) by a trainer in the admin's *Practice tasks*
+    menu, or marked by its automatic checks; the learner sees the outcome on the lesson."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -337,6 +387,15 @@ class TaskSubmission(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewer_feedback = models.TextField(blank=True)
+    # What an activity records besides text (a post's alt text, figures and answers, the scenario's
+    # path), its automatic check results, the rubric scores and an optional private attachment.
+    answer = models.JSONField(default=dict, blank=True)
+    check_results = models.JSONField(default=list, blank=True)
+    rubric_scores = models.JSONField(default=list, blank=True)
+    score = models.PositiveIntegerField(null=True, blank=True)
+    max_score = models.PositiveIntegerField(null=True, blank=True)
+    attachment = models.FileField(storage=private_storage, upload_to="submissions/%Y/%m/", blank=True)
+    tries = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -345,6 +404,38 @@ class TaskSubmission(models.Model):
 
     def __str__(self):
         return f"{self.lesson} by {self.enrolment.user} ({self.get_status_display()})"
+
+
+class TaskSubmissionRecord(models.Model):
+    """One try at a practice task or activity, kept as it was submitted and as it was reviewed:
+    the history a reviewer sees on the *Practice tasks* review screen and the learner on the
+    lesson."""
+
+    submission = models.ForeignKey(TaskSubmission, on_delete=models.CASCADE, related_name="records")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    answer = models.JSONField(default=dict, blank=True)
+    check_results = models.JSONField(default=list, blank=True)
+    attachment = models.FileField(storage=private_storage, upload_to="submissions/%Y/%m/", blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=TaskSubmission.Status.choices)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewer_feedback = models.TextField(blank=True)
+    rubric_scores = models.JSONField(default=list, blank=True)
+    score = models.PositiveIntegerField(null=True, blank=True)
+    max_score = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="one_record_per_try")
+        ]
+
+    def __str__(self):
+        return f"Try {self.number}: {self.submission}"
 
 
 class Assignment(models.Model):

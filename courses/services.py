@@ -23,6 +23,7 @@ from .models import (
     LessonView,
     ModulePage,
     TaskSubmission,
+    TaskSubmissionRecord,
 )
 from .signals import course_completed
 
@@ -235,12 +236,12 @@ def record_visit(enrolment, page):
 
 
 class TaskNeedsApproval(Exception):
-    """A practice task is completed by a trainer's approval, not by the learner."""
+    """A practice task or activity is completed by what the learner submits, not by a button."""
 
 
 def complete_lesson(enrolment, lesson):
     """Mark a lesson complete (idempotent). Returns True when that completed the course."""
-    if lesson.requires_approval:
+    if lesson.completed_by_submission:
         raise TaskNeedsApproval(lesson.title)
     return _record_completion(enrolment, lesson)
 
@@ -297,23 +298,124 @@ def start_retake(enrolment):
     return bool(updated)
 
 
-def submit_task(enrolment, lesson, text):
-    """Save (or resubmit) a learner's practice task for review. Text is sanitised on save."""
-    submission, _ = TaskSubmission.objects.update_or_create(
-        enrolment=enrolment,
-        lesson=lesson,
-        defaults={"text": text, "status": TaskSubmission.Status.PENDING, "reviewed_at": None},
-    )
-    return submission
+def submit_task(
+    enrolment, lesson, text="", *, answer=None, check_results=None, attachment=None, passed=None
+):
+    """Save a learner's try at a practice task or activity and keep it in the history.
+
+    Text is stored as typed (sanitised when shown). `passed` is for activities marked by their
+    automatic checks alone: True completes the lesson, False asks for another try; None (a
+    trainer reviews it) leaves it waiting for review. Returns the TaskSubmission; the second value
+    of `submit_task_result` tells whether the course is now complete."""
+    return submit_task_result(
+        enrolment,
+        lesson,
+        text,
+        answer=answer,
+        check_results=check_results,
+        attachment=attachment,
+        passed=passed,
+    )[0]
 
 
-def review_task(submission, reviewer, approve, feedback=""):
-    """A trainer approves a task (which completes the lesson) or asks for changes."""
+def submit_task_result(
+    enrolment, lesson, text="", *, answer=None, check_results=None, attachment=None, passed=None
+):
+    """`submit_task`, returning (submission, whether the course is now complete)."""
+    if passed is None:
+        status = TaskSubmission.Status.PENDING
+    else:
+        status = TaskSubmission.Status.APPROVED if passed else TaskSubmission.Status.CHANGES
+    with transaction.atomic():
+        # The row lock makes two quick submissions two numbered tries, not one lost.
+        submission = (
+            TaskSubmission.objects.select_for_update().filter(enrolment=enrolment, lesson=lesson).first()
+        )
+        values = {
+            "text": text,
+            "answer": answer or {},
+            "check_results": check_results or [],
+            "status": status,
+            "reviewer": None,
+            "reviewed_at": timezone.now() if passed is not None else None,
+            "reviewer_feedback": "",
+            "rubric_scores": [],
+            "score": None,
+            "max_score": None,
+        }
+        if submission is None:
+            submission = TaskSubmission(enrolment=enrolment, lesson=lesson, tries=1, **values)
+        else:
+            for name, value in values.items():
+                setattr(submission, name, value)
+            submission.tries += 1
+        if attachment:
+            submission.attachment = attachment
+        elif submission.pk:
+            submission.attachment = ""  # each try has its own attachment (or none)
+        submission.save()
+        TaskSubmissionRecord.objects.create(
+            submission=submission,
+            number=submission.tries,
+            text=text,
+            answer=submission.answer,
+            check_results=submission.check_results,
+            attachment=submission.attachment.name if submission.attachment else "",
+            status=status,
+            reviewed_at=submission.reviewed_at,
+        )
+    course_complete = _record_completion(enrolment, lesson) if passed else False
+    return submission, course_complete
+
+
+def can_see_submission(user, submission):
+    """The learner who made it, and trainers who may edit (so review) its lesson."""
+    if not user.is_authenticated:
+        return False
+    if submission.enrolment.user_id == user.pk:
+        return True
+    return submission.lesson.permissions_for_user(user).can_edit()
+
+
+def score_rubric(criteria, chosen_levels):
+    """Rubric scores from the reviewer's choice of level (an index) for each criterion: a list of
+    {"criterion", "level", "points", "max_points"} and the total and maximum points."""
+    scores = []
+    for criterion, level_index in zip(criteria, chosen_levels, strict=True):
+        levels = criterion["levels"]
+        if not 0 <= level_index < len(levels):
+            raise ValueError(f"No level {level_index} for “{criterion['criterion']}”.")
+        scores.append(
+            {
+                "criterion": criterion["criterion"],
+                "level": levels[level_index]["label"],
+                "points": levels[level_index]["points"],
+                "max_points": max(level["points"] for level in levels),
+            }
+        )
+    return scores, sum(s["points"] for s in scores), sum(s["max_points"] for s in scores)
+
+
+def review_task(submission, reviewer, approve, feedback="", rubric_levels=None):
+    """A trainer approves a task (which completes the lesson) or asks for changes, optionally
+    scoring it against the lesson's rubric (`rubric_levels`: a level index per criterion)."""
     submission.status = TaskSubmission.Status.APPROVED if approve else TaskSubmission.Status.CHANGES
     submission.reviewer = reviewer
     submission.reviewed_at = timezone.now()
     submission.reviewer_feedback = feedback
+    if rubric_levels is not None:
+        scores, total, maximum = score_rubric(submission.lesson.rubric_criteria(), rubric_levels)
+        submission.rubric_scores, submission.score, submission.max_score = scores, total, maximum
     submission.save()
+    submission.records.filter(number=submission.tries).update(
+        status=submission.status,
+        reviewer=reviewer,
+        reviewed_at=submission.reviewed_at,
+        reviewer_feedback=feedback,
+        rubric_scores=submission.rubric_scores,
+        score=submission.score,
+        max_score=submission.max_score,
+    )
     if approve:
         return _record_completion(submission.enrolment, submission.lesson)
     LessonCompletion.objects.filter(enrolment=submission.enrolment, lesson=submission.lesson).delete()

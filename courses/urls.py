@@ -8,4 +8,9 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/complete/", views.complete_lesson_view, name="complete_lesson"),
     path("lessons/<int:lesson_id>/task/", views.submit_task_view, name="submit_task"),
     path("courses/<int:course_id>/retake/", views.retake_view, name="retake"),
+    path(
+        "submissions/tries/<int:record_id>/attachment/",
+        views.submission_attachment_view,
+        name="submission_attachment",
+    ),
 ]

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -21,8 +21,9 @@ from .access import (
     PasswordRequired,
     open_course_item,
 )
-from .forms import TaskSubmissionForm
-from .models import CoursePage, LessonPage
+from .forms import ATTACHMENT_CONTENT_TYPES, TaskSubmissionForm, attachment_extension
+from .models import CoursePage, LessonPage, TaskSubmissionRecord
+from .services import can_see_submission
 
 # --- The gate's refusals as responses -------------------------------------------------------------
 
@@ -99,11 +100,19 @@ def item_page_context(page, request):
 
 
 def lesson_page_context(page, request):
+    """The learner's latest try at a practice task or activity, its history, and (for a plain
+    practice task) the form to submit work; activities add their own forms (practice app)."""
     access = getattr(request, "course_access", None)
-    if access is None or access.page.pk != page.pk or not page.requires_approval:
+    if access is None or access.page.pk != page.pk or not page.completed_by_submission:
         return {}
     submission = page.task_submissions.filter(enrolment=access.enrolment).first()
-    return {"submission": submission, "task_form": TaskSubmissionForm(instance=submission)}
+    context = {
+        "submission": submission,
+        "submission_records": list(submission.records.all()) if submission else [],
+    }
+    if not page.is_activity:
+        context["task_form"] = TaskSubmissionForm(instance=submission, allow_attachment=page.allow_attachment)
+    return context
 
 
 # --- Actions --------------------------------------------------------------------------------------
@@ -145,12 +154,16 @@ def complete_lesson_view(request, access):
 @course_item_view(LessonPage)
 def submit_task_view(request, access):
     lesson, enrolment = access.page, access.enrolment
-    if not lesson.requires_approval:
-        return redirect(lesson.url)
+    if not lesson.requires_approval or getattr(lesson.specific_class, "is_activity", False):
+        return redirect(lesson.url)  # activities have their own forms (practice app)
     submission = lesson.task_submissions.filter(enrolment=enrolment).first()
-    form = TaskSubmissionForm(request.POST, instance=submission)
+    form = TaskSubmissionForm(
+        request.POST, request.FILES, instance=submission, allow_attachment=lesson.allow_attachment
+    )
     if form.is_valid():
-        services.submit_task(enrolment, lesson, form.cleaned_data["text"])
+        services.submit_task(
+            enrolment, lesson, form.cleaned_data["text"], attachment=form.cleaned_data.get("attachment")
+        )
         messages.success(
             request, "Your work is submitted. A trainer will review it; you will see the result here."
         )
@@ -177,3 +190,26 @@ def retake_view(request, access):
         f"You have started {course.title} again. Your earlier certificate stays valid until it expires.",
     )
     return redirect((services.course_progress(enrolment).resume_item or course).url)
+
+
+@login_required
+def submission_attachment_view(request, record_id):
+    """Stream a file a learner attached to a try: only to that learner and to trainers who may
+    review the lesson (edit it); anyone else gets the same 404 as for a missing file."""
+    record = (
+        TaskSubmissionRecord.objects.select_related("submission__enrolment", "submission__lesson")
+        .filter(pk=record_id)
+        .exclude(attachment="")
+        .first()
+    )
+    if record is None or not can_see_submission(request.user, record.submission):
+        raise Http404("No such file.")
+    extension = attachment_extension(record.attachment.name)
+    response = FileResponse(
+        record.attachment.open("rb"),
+        content_type=ATTACHMENT_CONTENT_TYPES.get(extension, "application/octet-stream"),
+        as_attachment=extension == "pdf",
+        filename=f"submission-{record.submission_id}-try-{record.number}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

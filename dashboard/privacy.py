@@ -67,8 +67,25 @@ def learner_records(user):
                 "status": t.get_status_display(),
                 "submitted_at": iso(t.submitted_at),
                 "reviewer_feedback": t.reviewer_feedback,
+                # Every try as submitted and reviewed; the learner's own answers, not the expected
+                # figures of a metrics exercise (an answer key, kept out like a quiz's).
+                "tries": [
+                    {
+                        "number": r.number,
+                        "submitted_at": iso(r.submitted_at),
+                        "text": r.text,
+                        "answer": r.answer,
+                        "status": r.get_status_display(),
+                        "reviewer_feedback": r.reviewer_feedback,
+                        "rubric_scores": r.rubric_scores,
+                        "has_attachment": bool(r.attachment),
+                    }
+                    for r in t.records.all()
+                ],
             }
-            for t in TaskSubmission.objects.filter(enrolment__user=user).select_related("lesson")
+            for t in TaskSubmission.objects.filter(enrolment__user=user)
+            .select_related("lesson")
+            .prefetch_related("records")
         ],
         "quiz_attempts": [
             {

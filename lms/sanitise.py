@@ -30,9 +30,22 @@ ALLOWED_TAGS = frozenset(
         "pre",
         "strong",
         "ul",
+        # Tables, for a learner's content plan or campaign figures.
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
     }
 )
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 

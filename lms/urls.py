@@ -33,6 +33,7 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("certificates/", include("certificates.urls")),
+    path("practice/", include("practice.urls")),
 ]
 
 if settings.DEBUG:

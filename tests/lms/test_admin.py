@@ -62,12 +62,18 @@ def test_trainers_group_has_admin_access_and_question_bank_permissions():
     # Model permissions come only from the admin, the question bank, training (courses),
     # certificates (certificates.manage_certificates: revoke, reissue, bulk download) and the
     # account approvals queue (lms.review_accounts) and every organisation's learners in reports
-    # (lms.view_all_learners); nothing else in lms.
-    allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates", "lms"}
+    # (lms.view_all_learners); nothing else in lms. And the platforms a drafted post is checked
+    # against (practice: add, change, view; deleting stays with administrators).
+    allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates", "lms", "practice"}
     assert {codename.split(".")[0] for codename in held} <= allowed_apps
     assert {codename for codename in held if codename.startswith("lms.")} == {
         "lms.review_accounts",
         "lms.view_all_learners",
+    }
+    assert {codename for codename in held if codename.startswith("practice.")} == {
+        "practice.add_platform",
+        "practice.change_platform",
+        "practice.view_platform",
     }
 
 
