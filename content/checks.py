@@ -29,6 +29,8 @@ COURSES_DIR = Path(__file__).resolve().parent / "courses"
 MAX_GRADE = 10
 ORIGINALITY_WORDS = RUN_WORDS
 MIN_LESSONS, MIN_QUESTIONS, MIN_SCENARIO_SHARE = 3, 8, 0.4
+MIN_PRACTICE_ACTIVITIES = 2  # practice activities in every Practice module
+SKILL_ACTIVITY_TYPES = {"draft_post", "metrics"}  # at least one in a Skill module of each course
 # Answer-key bias, judged over all the GIFT files of a course (and over all courses together).
 MIN_KEYS_TO_JUDGE = 5  # single-choice questions of 3+ options needed to judge position or length
 MAX_POSITION_SHARE = 0.4  # no option position holds over 40% of the keys
@@ -57,6 +59,16 @@ def block_text(block):
 
 def lesson_text(lesson):
     return "\n".join([lesson["title"] + "."] + [block_text(block) for block in lesson.get("body", [])])
+
+
+def activity_text(activity):
+    """What a learner reads of a practice activity: its intro, prompt, scenario and model answer."""
+    parts = [activity["title"] + ".", plain(activity.get("intro", "")), plain(activity.get("prompt", ""))]
+    for step in activity.get("steps", []):
+        parts += [comment["text"] for comment in step.get("comments", [])]
+        parts += [f"{choice['reply']} {choice['consequence']}" for choice in step.get("choices", [])]
+    parts.append(plain(activity.get("model_answer", "")))
+    return "\n".join(part for part in parts if part)
 
 
 def fk_grade(text):
@@ -98,6 +110,12 @@ def course_problems(folder, fingerprint=None):
             if grade > MAX_GRADE:
                 problems.append(f"{where}: Flesch-Kincaid grade {grade:.1f} (max {MAX_GRADE})")
             texts.append((where, text))
+        activities = module.get("activities", [])
+        if module["kind"] == "practice" and len(activities) < MIN_PRACTICE_ACTIVITIES:
+            count = len(activities)
+            problems.append(f"{module['slug']}: {count} activities, needs at least {MIN_PRACTICE_ACTIVITIES}")
+        for activity in activities:
+            texts.append((f"{module['slug']}/{activity['slug']}", activity_text(activity)))
         quiz = module.get("quiz")
         if not quiz:
             problems.append(f"{module['slug']}: needs a quiz")
@@ -118,6 +136,14 @@ def course_problems(folder, fingerprint=None):
             if not strip_tags(q.fields.get("general_feedback", "")).strip():
                 problems.append(f"{gift_path.name}:{q.line}: question has no general feedback")
             texts.append((f"{gift_path.name}:{q.line}", strip_tags(str(q.fields))))
+    skill_activities = {
+        activity.get("type")
+        for module in data.get("modules", [])
+        if module["kind"] == "skill"
+        for activity in module.get("activities", [])
+    }
+    if not skill_activities & SKILL_ACTIVITY_TYPES:
+        problems.append(f"{folder.name}: needs a draft-a-post or metrics activity in a Skill module")
     problems += key_bias_problems(folder.name, quizzes)
     for where, text in texts:
         shared = copied_runs(text, fingerprint)

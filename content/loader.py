@@ -11,9 +11,11 @@ from pathlib import Path
 
 import markdown
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from practice.models import DraftPostPage, MetricsExercisePage, Platform, ReflectionPage, ScenarioPage
 from quizzes.gift import GiftError, import_gift
 from quizzes.models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
 
@@ -137,6 +139,113 @@ def lesson_body(blocks, source):
     return body
 
 
+ACTIVITY_TYPES = {
+    "draft_post": DraftPostPage,
+    "scenario": ScenarioPage,
+    "reflection": ReflectionPage,
+    "metrics": MetricsExercisePage,
+}
+
+
+def rubric_data(rubric, source):
+    return [
+        (
+            "criterion",
+            {
+                "criterion": item["criterion"],
+                "levels": [
+                    {
+                        "label": level["label"],
+                        "points": level["points"],
+                        "description": level.get("description", ""),
+                    }
+                    for level in item["levels"]
+                ],
+            },
+        )
+        for item in rubric or []
+    ]
+
+
+def activity_fields(data, source):
+    """A module's `activities:` entry (content/README.md) -> (page model, its fields)."""
+    model = ACTIVITY_TYPES.get(data.get("type"))
+    if model is None:
+        raise ContentError(
+            f"{source}: type must be one of {', '.join(ACTIVITY_TYPES)}, not {data.get('type')!r}."
+        )
+    if data.get("review", "trainer") not in ("trainer", "automatic"):
+        raise ContentError(f"{source}: review must be trainer or automatic.")
+    fields = {
+        "title": data["title"],
+        "slug": data["slug"],
+        "summary": data.get("summary", ""),
+        "estimated_minutes": data.get("minutes", 15),
+        "body": [("text", md(data["intro"]))],
+        "task_prompt": md(data["prompt"]),
+        "requires_approval": data.get("review", "trainer") == "trainer",
+        "model_answer": md(data.get("model_answer", "")),
+        "rubric": rubric_data(data.get("rubric"), source),
+        "allow_attachment": bool(data.get("allow_attachment", False)),
+    }
+    if model is DraftPostPage:
+        platform = Platform.objects.filter(name=data["platform"]).first()
+        if platform is None:
+            raise ContentError(f"{source}: no platform named {data['platform']!r}.")
+        fields.update(
+            platform_id=platform.pk,
+            require_link=bool(data.get("require_link", False)),
+            words_to_avoid="\n".join(data.get("words_to_avoid", [])),
+            max_reading_grade=data.get("max_reading_grade", 9),
+        )
+    elif model is ReflectionPage:
+        fields["min_words"] = data.get("min_words", 80)
+    elif model is MetricsExercisePage:
+        fields.update(
+            figures=[("figure", dict(figure)) for figure in data["figures"]],
+            questions=[
+                (
+                    "question",
+                    {
+                        "label": q["label"],
+                        "formula": q["formula"],
+                        "tolerance": str(q.get("tolerance", 0.1)),
+                        "unit": q.get("unit", ""),
+                        "explanation": q.get("explanation", ""),
+                    },
+                )
+                for q in data["questions"]
+            ],
+            randomise_percent=data.get("randomise_percent", 0),
+        )
+    elif model is ScenarioPage:
+        fields["steps"] = [
+            (
+                "step",
+                {
+                    "name": step["name"],
+                    "comments": [dict(comment) for comment in step["comments"]],
+                    "question": step.get("question", "How do you reply?"),
+                    "choices": [
+                        {
+                            "reply": choice["reply"],
+                            "consequence": choice["consequence"],
+                            "next_step": choice.get("next", ""),
+                            "outcome": choice.get("outcome", "fail"),
+                        }
+                        for choice in step["choices"]
+                    ],
+                },
+            )
+            for step in data["steps"]
+        ]
+    try:
+        model(**fields).check_activity()
+    except ValidationError as error:
+        raise ContentError(f"{source}: {'; '.join(error.messages)}") from error
+    return model, fields
+
+
 class CourseLoader:
     def __init__(self, courses_dir=COURSES_DIR):
         self.courses_dir = Path(courses_dir)
@@ -210,6 +319,10 @@ class CourseLoader:
                         "body": lesson_body(lesson.get("body"), lesson_source),
                     },
                 )
+            for a_index, activity in enumerate(module_data.get("activities", []), start=1):
+                activity_source = f"{module_source}.activities[{a_index}]"
+                model, fields = activity_fields(activity, activity_source)
+                self.sync_page(module, model, activity_source, fields)
             if module_data.get("quiz"):
                 self.sync_quiz(
                     module, module_data["quiz"], f"{module_source}.quiz", data["title"], path.parent

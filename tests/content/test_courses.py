@@ -19,6 +19,7 @@ from content.fingerprint import (
 from courses.factories import make_user
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.services import enrol
+from practice.models import DraftPostPage, MetricsExercisePage
 from quizzes.models import QuizPage
 
 FULL_COURSES = {
@@ -109,9 +110,21 @@ def test_loader_builds_the_catalogue_and_every_page_renders(loaded_courses, clie
         assert {m.kind for m in modules} >= {"knowledge", "skill", "practice"}
         enrol(learner, course)
         assert client.get(course.url).status_code == 200
+        skill_activities = []
         for module in modules:
-            lessons = LessonPage.objects.child_of(module).live()
+            lessons = LessonPage.objects.child_of(module).live().exact_type(LessonPage)
             assert lessons.count() >= checks.MIN_LESSONS
+            activities = LessonPage.objects.child_of(module).live().not_exact_type(LessonPage).specific()
+            if module.kind == "practice":
+                assert len(activities) >= checks.MIN_PRACTICE_ACTIVITIES
+            if module.kind == "skill":
+                skill_activities += [
+                    a for a in activities if isinstance(a, DraftPostPage | MetricsExercisePage)
+                ]
+            for activity in activities:
+                response = client.get(activity.url)
+                assert response.status_code == 200, activity.url
+                assert b'id="activity"' in response.content and b"Mark as complete" not in response.content
             quiz = QuizPage.objects.child_of(module).live().get()
             questions = quiz.questions()
             assert len(questions) >= checks.MIN_QUESTIONS
@@ -122,8 +135,23 @@ def test_loader_builds_the_catalogue_and_every_page_renders(loaded_courses, clie
                 assert b"Key takeaways" in response.content
             assert client.get(quiz.url).status_code == 200
             client.post(reverse("quizzes:start", args=[quiz.pk]))
+        assert skill_activities, f"{slug}: no draft-a-post or metrics activity in a Skill module"
         assert client.get(reverse("dashboard")).status_code == 200
 
     second = StringIO()
     call_command("load_courses", stdout=second)
     assert "Nothing to change" in second.getvalue()
+
+
+def test_course_check_asks_for_practice_activities(tmp_path, db):
+    import shutil
+
+    folder = tmp_path / "01-public-servants"
+    shutil.copytree(checks.course_folders()[0], folder)
+    source = folder / "course.yaml"
+    text = source.read_text()
+    # Without its activities, the Practice module and the Skill module fall short.
+    source.write_text(text.replace("    activities:\n", "    old_activities:\n"))
+    problems = checks.course_problems(folder)
+    assert any("0 activities, needs at least 2" in p for p in problems)
+    assert any("draft-a-post or metrics activity in a Skill module" in p for p in problems)

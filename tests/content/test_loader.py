@@ -232,3 +232,66 @@ def load_dir(folder):
     out = StringIO()
     call_command("load_courses", "--dir", str(folder), stdout=out)
     return out.getvalue()
+
+
+def activity_course(folder, activity_yaml):
+    """A one-module course with one practice activity (indented YAML for `activities:`)."""
+    course = folder / "act"
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "course.yaml").write_text(
+        "slug: act\ntitle: Act\nsummary: A test course.\nmodules:\n"
+        "  - slug: doing\n    title: Doing\n    kind: practice\n    activities:\n"
+        + "".join(f"      {line}\n" for line in activity_yaml.strip().splitlines())
+    )
+    return folder
+
+
+METRICS_ACTIVITY = """
+- type: metrics
+  slug: rates
+  title: Work out the rates
+  intro: Some figures.
+  prompt: Work out the engagement rate.
+  review: automatic
+  randomise_percent: 10
+  figures:
+    - {name: reach, label: Reach, value: 1000}
+    - {name: likes, label: Likes, value: 50}
+  questions:
+    - {label: Engagement rate, formula: likes / reach * 100, tolerance: 0.1, unit: "%"}
+  rubric:
+    - criterion: Working shown
+      levels: [{label: Missing, points: 0}, {label: Shown, points: 2}]
+"""
+
+
+@pytest.mark.django_db
+def test_practice_activities_load_as_their_page_types_once(tmp_path):
+    from practice.models import MetricsExercisePage
+
+    activity_course(tmp_path / "courses", METRICS_ACTIVITY)
+    call_command("load_courses", "--dir", str(tmp_path / "courses"))
+    page = MetricsExercisePage.objects.get(slug="rates")
+    assert not page.requires_approval and page.randomise_percent == 10
+    assert page.base_figures() == {"reach": 1000, "likes": 50}
+    assert page.rubric_criteria()[0]["levels"][1] == {"label": "Shown", "points": 2, "description": ""}
+    revision = page.latest_revision_id
+    call_command("load_courses", "--dir", str(tmp_path / "courses"))
+    assert MetricsExercisePage.objects.get(slug="rates").latest_revision_id == revision
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("type: metrics", "type: quiz"), "type must be one of"),
+        (("likes / reach", "followers / reach"), "followers"),
+        (("review: automatic", "review: sometimes"), "review must be"),
+    ],
+)
+def test_a_broken_activity_is_refused_and_named(tmp_path, change, message):
+    from django.core.management.base import CommandError
+
+    activity_course(tmp_path / "courses", METRICS_ACTIVITY.replace(*change))
+    with pytest.raises(CommandError, match=message):
+        call_command("load_courses", "--dir", str(tmp_path / "courses"))
