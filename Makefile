@@ -39,9 +39,10 @@ setup: system-packages $(VENV)/.installed
 ## run: install what is missing, migrate, load the courses, serve on http://127.0.0.1:8000
 run: _doctor-run setup
 	@echo "GovSocial Academy on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@# The certificate PDF worker runs beside the server and stops with it.
+	@# The certificate PDF worker and the email worker run beside the server and stop with it.
 	$(BIN)/python manage.py db_worker --backend certificates & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --backend emails & mailer=$$!; \
+	trap 'kill $$worker $$mailer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## demo: `make run` plus sample learners, a trainer and an administrator (passwords printed)

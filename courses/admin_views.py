@@ -45,7 +45,7 @@ from .enrolment_csv import (
     import_enrolment_csv,
     parse_enrolment_csv,
 )
-from .models import CoursePage, LessonPage, TaskSubmission
+from .models import CoursePage, LessonPage, ReviewEmailSetting, TaskSubmission
 
 # --- Practice tasks -------------------------------------------------------------------------------
 
@@ -107,6 +107,14 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
+class ReviewEmailForm(forms.ModelForm):
+    class Meta:
+        model = ReviewEmailSetting
+        fields = ["frequency"]
+        labels = {"frequency": "Email me about new work"}
+        widgets = {"frequency": forms.RadioSelect}
+
+
 def index(request):
     submissions = submissions_for(request.user)
     status = request.GET.get("status", TaskSubmission.Status.PENDING)
@@ -120,8 +128,28 @@ def index(request):
             "status": status,
             "statuses": TaskSubmission.Status.choices,
             "header_title": "Practice tasks",
+            "email_form": ReviewEmailForm(instance=review_email_setting(request.user)),
         },
     )
+
+
+def review_email_setting(user):
+    """The user's own setting (unsaved with the default when they never chose)."""
+    return ReviewEmailSetting.objects.filter(user=user).first() or ReviewEmailSetting(user=user)
+
+
+@require_POST
+def email_setting_view(request):
+    """A reviewer chooses how they hear about submitted practice work (their own row only)."""
+    if not reviewable_lesson_ids(request.user):
+        raise PermissionDenied
+    form = ReviewEmailForm(request.POST, instance=review_email_setting(request.user))
+    if form.is_valid():
+        setting = form.save()
+        messages.success(request, f"Saved: {setting.get_frequency_display().lower()}.")
+    else:
+        messages.error(request, "Choose one of the options.")
+    return redirect("practice_tasks:index")
 
 
 def review(request, submission_id):
@@ -163,7 +191,11 @@ def review(request, submission_id):
     )
 
 
-task_urlpatterns = [path("", index, name="index"), path("<int:submission_id>/", review, name="review")]
+task_urlpatterns = [
+    path("", index, name="index"),
+    path("<int:submission_id>/", review, name="review"),
+    path("email/", email_setting_view, name="email_setting"),
+]
 
 
 # --- Training -------------------------------------------------------------------------------------

@@ -2,15 +2,14 @@
 new learners are invited by email to set a password.
 
 Emails are plain text, rendered from courses/templates/courses/email/, with absolute links built
-from settings.SITE_BASE_URL. Emails about new rows go out only after the transaction commits.
+from settings.SITE_BASE_URL. Emails go out from the background worker (lms.emails.queue_email), queued
+only after the transaction commits.
 The admin views are in courses/admin_views.py (the Training menu).
 """
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate
@@ -19,23 +18,30 @@ from django.utils import timezone
 
 from lms import emails as lms_emails
 from lms.accounts import password_setup_path
+from lms.emails import absolute_url
 from lms.models import User
 
+from . import notifications
 from .models import Assignment
 from .services import course_outlines, enrol, progress_for_enrolments
-
-logger = logging.getLogger(__name__)
 
 # --- assigning a course ------------------------------------------------------------------------
 
 
-def assign_course(course, users, due_date, assigned_by, note=""):
+def assign_course(course, users, due_date, assigned_by, note="", notify=None):
     """Enrol each user in the course and assign it with a due date. Assigning again updates the
-    due date, note and who assigned it. Each returned Assignment has `created` (bool) set."""
+    due date, note and who assigned it. Each returned Assignment has `created` (bool) set.
+
+    The learners are emailed (by the background worker) about a new assignment or a changed due
+    date; `notify` narrows that to these user ids (a CSV import's new accounts get an invitation
+    instead)."""
     assignments = []
     with transaction.atomic():
         for user in users:
             enrolment = enrol(user, course)
+            previous_due = (
+                Assignment.objects.filter(enrolment=enrolment).values_list("due_date", flat=True).first()
+            )
             assignment, created = Assignment.objects.update_or_create(
                 enrolment=enrolment,
                 defaults={"due_date": due_date, "assigned_by": assigned_by, "note": note},
@@ -43,6 +49,9 @@ def assign_course(course, users, due_date, assigned_by, note=""):
             assignment.enrolment = enrolment
             assignment.created = created
             assignments.append(assignment)
+            if notify is None or user.pk in notify:
+                if created or previous_due != due_date:
+                    notifications.notify_course_assigned(assignment, due_date_changed=not created)
     return assignments
 
 
@@ -122,10 +131,6 @@ def overdue_rows(assignments, today=None):
 # --- absolute links and emails -----------------------------------------------------------------
 
 
-def absolute_url(path):
-    return path if path.startswith(("http://", "https://")) else settings.SITE_BASE_URL + path
-
-
 def course_url(course):
     return absolute_url(course.get_url() or "/")
 
@@ -163,8 +168,8 @@ def invitation_email(user, assignment=None):
 
 
 def send_invitations(user_ids, course=None):
-    """Invite new learners to set their password (and mention the assigned course). A failure
-    for one learner is logged and does not stop the others. Returns how many were sent."""
+    """Invite new learners to set their password (and mention the assigned course); the
+    background worker sends the emails. Returns how many were queued."""
     users = User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
     assignments = {}
     if course is not None:
@@ -174,15 +179,8 @@ def send_invitations(user_ids, course=None):
                 enrolment__course=course, enrolment__user_id__in=user_ids
             ).select_related("enrolment__course")
         }
-    sent = 0
-    with get_connection() as connection:
-        for user in users:
-            message = invitation_email(user, assignments.get(user.pk))
-            message.connection = connection
-            try:
-                message.send()
-            except Exception:
-                logger.exception("Could not send the invitation to user %s", user.pk)
-            else:
-                sent += 1
-    return sent
+    queued = 0
+    for user in users:
+        lms_emails.queue_email(invitation_email(user, assignments.get(user.pk)))
+        queued += 1
+    return queued

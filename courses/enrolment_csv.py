@@ -310,7 +310,9 @@ def import_enrolment_csv(data, course=None, due_date=None, assigned_by=None, not
                 result.invited.append(user)
             users.append(user)
         if course is not None:
-            result.assignments = assign_course(course, users, due_date, assigned_by, note)
+            result.assignments = assign_course(
+                course, users, due_date, assigned_by, note, notify={user.pk for user in result.existing}
+            )
         invited_ids = [user.pk for user in result.invited]
         transaction.on_commit(lambda: send_invitations(invited_ids, course))
     return result

@@ -482,3 +482,23 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()} reminder to {self.enrolment.user}"
+
+
+class ReviewEmailSetting(models.Model):
+    """How one reviewer hears about practice work waiting for them: an email for each submission
+    (the default, without a row), one daily digest (`send_review_digests`, from cron) or none.
+    Each reviewer sets their own at the top of *Practice tasks* in the admin."""
+
+    class Frequency(models.TextChoices):
+        EACH = "each", "An email for each submission"
+        DAILY = "daily", "One email a day listing the work waiting"
+        NEVER = "never", "No emails"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_email_setting"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.EACH)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.get_frequency_display()}"

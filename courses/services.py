@@ -11,9 +11,11 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
+from . import notifications
 from .items import done_item_ids, item_types
 from .models import (
     CoursePage,
@@ -364,6 +366,10 @@ def submit_task_result(
             status=status,
             reviewed_at=submission.reviewed_at,
         )
+    if passed is None:  # waiting for a trainer: tell the lesson's reviewers, as each chose
+        notifications.notify_task_submitted(
+            enrolment.user, lesson, reverse("practice_tasks:review", args=[submission.pk])
+        )
     course_complete = _record_completion(enrolment, lesson) if passed else False
     return submission, course_complete
 
@@ -416,6 +422,7 @@ def review_task(submission, reviewer, approve, feedback="", rubric_levels=None):
         score=submission.score,
         max_score=submission.max_score,
     )
+    notifications.notify_task_reviewed(submission.enrolment.user, submission.lesson, approve, feedback)
     if approve:
         return _record_completion(submission.enrolment, submission.lesson)
     LessonCompletion.objects.filter(enrolment=submission.enrolment, lesson=submission.lesson).delete()

@@ -318,7 +318,11 @@ INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "certificates": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    # Notification emails (lms/emails.py): a worker runs `db_worker --backend emails`.
+    "emails": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+EMAIL_MAX_ATTEMPTS = 5
+EMAIL_RETRY_DELAY = 300  # seconds before the 2nd attempt; 600 before the 3rd, and so on
 CERTIFICATE_RENDER_TIMEOUT = float(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "20"))  # seconds
 CERTIFICATE_RENDER_MAX_ATTEMPTS = 3
 CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)  # requests per IP address, per seconds

@@ -196,7 +196,9 @@ def test_an_existing_learner_is_enrolled_not_duplicated(
     learner.refresh_from_db()
     assert learner.full_name == "Alex Citizen" and learner.has_usable_password()  # left as they are
     assert Enrolment.objects.filter(user=learner, course=course).count() == 1
-    assert mail.outbox == []  # they already have a password
+    # they already have a password: no invitation, only the news of the assigned course
+    assert [message.subject for message in mail.outbox] == [f"You have been assigned “{course.title}”"]
+    assert "password" not in mail.outbox[0].body
 
 
 def test_any_bad_line_means_nothing_is_imported(django_capture_on_commit_callbacks):
