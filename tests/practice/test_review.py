@@ -189,3 +189,22 @@ def test_another_learners_submission_is_never_reachable(client, enrolled, module
         client.get(reverse("courses:submission_attachment", args=[submission.records.get().pk])).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("name", ["draft_post", "metrics", "scenario", "reflection"])
+def test_an_unpublished_or_missing_activity_is_the_same_404(client, enrolled, module, name):
+    makers = {
+        "draft_post": make_draft_post,
+        "metrics": make_metrics_exercise,
+        "scenario": make_scenario,
+        "reflection": make_reflection,
+    }
+    page = makers[name](module)
+    page.unpublish()
+    unpublished = client.post(reverse(f"practice:{name}", args=[page.pk]), {})
+    missing = client.post(reverse(f"practice:{name}", args=[page.pk + 1000]), {})
+    # Another activity type's id is as missing as a missing one.
+    other = make_reflection(module, title="Other") if name != "reflection" else make_scenario(module)
+    wrong_type = client.post(reverse(f"practice:{name}", args=[other.pk]), {})
+    assert unpublished.status_code == missing.status_code == wrong_type.status_code == 404
+    assert not TaskSubmission.objects.exists()
