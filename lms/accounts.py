@@ -11,7 +11,11 @@
   reset-from-key page.
 """
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.authentication import get_authentication_records
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.stages import EmailVerificationStage
@@ -52,6 +56,17 @@ class AccountAdapter(DefaultAccountAdapter):
             f"{__name__}.SignupEmailVerificationStage" if stage == ALLAUTH_EMAIL_STAGE else stage
             for stage in super().get_login_stages()
         ]
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """allauth asks for the password again before sensitive changes (setting up two-step
+        sign-in) unless you re-entered it lately. Logging in lately counts too: a trainer sent to
+        set up an authenticator app straight after logging in is not asked for the password twice."""
+        request = self.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix, email, context):
         context = {"site_name": settings.WAGTAIL_SITE_NAME, "site_url": settings.SITE_BASE_URL, **context}

@@ -1,7 +1,9 @@
-"""The account forms: allauth's sign-up and login with our fields and wording, the learner's own
-details, and a request to join another organisation."""
+"""The account forms: allauth's sign-up, login and two-step sign-in with our fields and wording, the
+learner's own details, and a request to join another organisation."""
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from allauth.socialaccount import forms as socialaccount_forms
 from django import forms
 
@@ -136,6 +138,32 @@ class SetPasswordForm(SiteWording, allauth_forms.SetPasswordForm):
 
 class AddEmailForm(SiteWording, allauth_forms.AddEmailForm):
     labels = {"email": "Email address"}
+
+
+class OneTimeCode(SiteWording):
+    """A code typed from an authenticator app (or a recovery code): digits, filled in by the phone's
+    keyboard suggestion where it offers one."""
+
+    labels = {"code": "Code"}
+    help_text = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.help_text = self.help_text
+        code.widget.attrs.update(autocomplete="one-time-code", inputmode="numeric", spellcheck="false")
+
+
+class TwoStepLoginForm(OneTimeCode, mfa_forms.AuthenticateForm):
+    help_text = "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+
+
+class TwoStepReauthenticateForm(OneTimeCode, mfa_forms.ReauthenticateForm):
+    help_text = TwoStepLoginForm.help_text
+
+
+class ActivateAuthenticatorAppForm(OneTimeCode, totp_forms.ActivateTOTPForm):
+    help_text = "The 6-digit code the app shows after you add the key."
 
 
 class ProfileForm(forms.ModelForm):

@@ -12,11 +12,16 @@ membership.
   organisation nor move themselves into one.
 """
 
+import logging
+
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.utils import timezone
 
 from .models import MembershipRequest, Organisation, OrganisationDomain, User, normalise_domain
+
+logger = logging.getLogger(__name__)
 
 # --- email addresses ------------------------------------------------------------------------------
 
@@ -52,6 +57,19 @@ def mark_email_verified(user):
         address.primary = True
         address.save(update_fields=["verified", "primary"])
     return address
+
+
+# --- two-step sign-in -------------------------------------------------------------------------------
+
+
+def reset_two_step(user):
+    """Remove the person's authenticator app, security keys and recovery codes (they lost their
+    phone and their codes): the password alone signs them in again, and if they can reach the
+    admin it sends them to set up a new authenticator first. Returns how many were removed."""
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    if removed:
+        logger.warning("Two-step sign-in reset for user %s (%d authenticators removed).", user.pk, removed)
+    return removed
 
 
 # --- roles ------------------------------------------------------------------------------------------

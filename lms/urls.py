@@ -17,6 +17,7 @@ account_patterns = [
     path("password/change/", allauth_views.password_change, name="password_change"),
     path("profile/", views.profile, name="profile"),
     path("3rdparty/", views.connections, name="socialaccount_connections"),
+    path("2fa/", views.two_step, name="mfa_index"),
     # Invitation and reset links emailed before allauth: now lead to allauth's page.
     path("password-reset/<uidb64>/<token>/", views.legacy_password_link, name="password_reset_confirm"),
     path("", include("allauth.urls")),

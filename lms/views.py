@@ -3,6 +3,7 @@ Wagtail's front-end login pages, and invitation links sent before allauth."""
 
 from allauth.account import views as allauth_views
 from allauth.core.ratelimit import consume_or_429
+from allauth.mfa.base import views as mfa_views
 from allauth.socialaccount import views as socialaccount_views
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,7 +16,7 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from . import services, sso
+from . import mfa, services, sso
 from .accounts import password_setup_path
 from .forms import OrganisationRequestForm, ProfileForm
 
@@ -44,6 +45,18 @@ class ConnectionsView(socialaccount_views.ConnectionsView):
 
 
 connections = login_required(ConnectionsView.as_view())
+
+
+class TwoStepView(mfa_views.IndexView):
+    """allauth's two-step sign-in overview (/accounts/2fa/), which also says whether the address is
+    confirmed: allauth lets only a confirmed account add an authenticator."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "email_verified": services.email_is_verified(self.request.user)}
+
+
+two_step = login_required(TwoStepView.as_view())
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,6 +89,7 @@ def profile(request):
             "organisation_form": organisation_form,
             "pending_membership": services.pending_membership(user),
             "email_verified": services.email_is_verified(user),
+            "two_step_on": mfa.has_second_step(user),
         },
     )
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.test import TestCase
+from django.test import Client, TestCase
 
 from courses.factories import make_user
 from quizzes.factories import make_course
 from tests.sso_provider.harness import OIDCProvider
+from tests.two_step import sign_in_to_admin
 
 
 def run_on_commit():
@@ -26,6 +27,15 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client (a superuser's own client), signed in the way the admin's
+    two-step enforcement (lms/mfa.py) accepts: password, then a code from an authenticator app."""
+    client = Client()
+    sign_in_to_admin(client, admin_user)
+    return client
 
 
 @pytest.fixture

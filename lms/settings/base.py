@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: staff reach the Wagtail admin only with a second step (lms/mfa.py).
+    "lms.mfa.AdminTwoStepMiddleware",
     # Outside the public page cache, so cached pages get the same headers as fresh ones.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -282,6 +284,20 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+
+# Two-step sign-in (allauth.mfa; lms/mfa.py; README "Two-step sign-in"): an authenticator app (TOTP)
+# with recovery codes, for anyone who wants it, and required before the Wagtail admin opens for
+# anyone who can reach it. The code step shares login_failed's limits (5 wrong codes per 5 minutes
+# per account). The QR code is an SVG data: URI, which img-src already allows.
+INSTALLED_APPS += ["allauth.mfa"]
+MFA_ADAPTER = "lms.mfa.TwoStepAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
+MFA_FORMS = {
+    "authenticate": "lms.forms.TwoStepLoginForm",
+    "reauthenticate": "lms.forms.TwoStepReauthenticateForm",
+    "activate_totp": "lms.forms.ActivateAuthenticatorAppForm",
+}
 # --- end accounts ---------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from certificates.models import Certificate, CertificateRevision, CertificateTem
 from courses.factories import make_user
 from lms.models import Organisation, User
 from quizzes.factories import make_course
+from tests.two_step import sign_in_to_admin
 
 from .conftest import certificate_for
 from .test_pdf import pdf_text
@@ -65,7 +66,7 @@ def test_trainers_group_may_manage_certificates(trainer):
 
 
 def test_trainer_sees_the_certificates_menu(client, trainer):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Certificates" in html
     assert reverse("certificates_admin:issued") in html
@@ -85,7 +86,7 @@ def test_admin_user_without_the_permission_is_turned_away(client, certificate):
     # Wagtail answers PermissionDenied in the admin by sending the user to the admin home page.
     editor = make_user(email="editor@example.gov.au", full_name="Eddie Editor")
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(editor)
+    sign_in_to_admin(client, editor)
     for url in [
         reverse("certificates_admin:zip"),
         reverse("certificates_admin:revoke", args=[certificate.pk]),
@@ -109,7 +110,7 @@ def test_trainer_lists_and_filters_certificates(client, trainer, learner, course
     other = certificate_for(
         make_user(email="b@example.gov.au", full_name="Bo Other"), make_course(title="Other")
     )
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html = client.get(reverse("certificates_admin:issued")).content.decode()
     assert "Alex Citizen" in html and "Bo Other" in html
     html = client.get(reverse("certificates_admin:issued"), {"course": course.pk}).content.decode()
@@ -122,7 +123,7 @@ def test_trainer_lists_and_filters_certificates(client, trainer, learner, course
 
 
 def test_trainer_revokes_with_a_reason(client, trainer, certificate):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     url = reverse("certificates_admin:revoke", args=[certificate.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {"reason": ""}).status_code == 200  # a reason is required
@@ -139,7 +140,7 @@ def test_trainer_revokes_with_a_reason(client, trainer, certificate):
 def test_trainer_reissues_after_a_name_correction(client, trainer, learner, certificate):
     learner.full_name = "Alex Q. Citizen"
     learner.save()
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     url = reverse("certificates_admin:reissue", args=[certificate.pk])
     page = client.get(url).content.decode()
     assert "Alex Q. Citizen" in page
@@ -209,7 +210,7 @@ ZIP_FILTERS = [
 def test_zip_holds_exactly_the_filtered_ready_certificates(client, trainer, course, issued, subtests):
     # One set of rendered certificates for every filter (each render takes a while); one subtest each.
     Certificate.objects.filter(pk=issued["eve"].pk).update(render_status="pending")  # not ready: left out
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     objects = {"course": course, **issued}
     for filters, expected in ZIP_FILTERS:
         with subtests.test(filters=filters):
@@ -225,7 +226,7 @@ def test_zip_holds_exactly_the_filtered_ready_certificates(client, trainer, cour
 
 
 def test_zip_with_nothing_to_download_goes_back_to_the_list(client, trainer, issued):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     response = client.get(reverse("certificates_admin:zip"), {"issued_from": "2030-01-01"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("certificates_admin:issued"))
@@ -235,7 +236,7 @@ def test_zip_with_nothing_to_download_goes_back_to_the_list(client, trainer, iss
 
 
 def test_superuser_edits_templates_and_the_edit_page_has_a_preview_button(client, superuser):
-    client.force_login(superuser)
+    sign_in_to_admin(client, superuser)
     template = CertificateTemplate.objects.get(kind="standard", is_default=True)
     assert client.get(reverse("certificate_templates:index")).status_code == 200
     page = client.get(reverse("certificate_templates:edit", args=[template.pk])).content.decode()
@@ -255,7 +256,7 @@ def test_superuser_edits_templates_and_the_edit_page_has_a_preview_button(client
 def test_trainer_edits_a_template_and_previews_it(client, trainer):
     """The README says trainers edit the certificate templates: the Trainers group has add, change
     and view (certificates/0009), and sees the Templates menu item, the edit form and the preview."""
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     template = CertificateTemplate.objects.get(kind="standard", is_default=True)
     assert client.get(reverse("certificate_templates:index")).status_code == 200
     assert reverse("certificate_templates:index") in client.get(reverse("wagtailadmin_home")).content.decode()
@@ -278,7 +279,7 @@ def test_trainer_edits_a_template_and_previews_it(client, trainer):
 
 
 def test_trainer_may_not_delete_a_template(client, trainer):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     template = CertificateTemplate.objects.get(kind="standard", is_default=True)
     response = client.post(reverse("certificate_templates:delete", args=[template.pk]))
     assert response.status_code in (302, 403)
@@ -292,7 +293,7 @@ def test_without_the_template_permissions_a_user_is_refused(client, trainer):
             content_type__app_label="certificates", codename__endswith="certificatetemplate"
         )
     )
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assert client.get(reverse("certificate_templates:index")).status_code in (302, 403)
     response = client.post(reverse("certificate_templates:preview"), {})
     assert response.status_code == 302
@@ -301,7 +302,7 @@ def test_without_the_template_permissions_a_user_is_refused(client, trainer):
 
 
 def test_preview_renders_unsaved_form_data_and_saves_nothing(client, superuser, wagtail_image):
-    client.force_login(superuser)
+    sign_in_to_admin(client, superuser)
     template = CertificateTemplate.objects.get(kind="councillor", is_default=True)
     before = list(CertificateTemplate.objects.values())
     counts = (Certificate.objects.count(), CertificateRevision.objects.count())
@@ -327,7 +328,7 @@ def test_preview_renders_unsaved_form_data_and_saves_nothing(client, superuser, 
 
 
 def test_preview_of_a_new_template_before_it_exists(client, superuser):
-    client.force_login(superuser)
+    sign_in_to_admin(client, superuser)
     count = CertificateTemplate.objects.count()
     data = template_form_data(CertificateTemplate(name="Draft", kind="standard", heading="Brand new heading"))
     response = client.post(reverse("certificate_templates:preview"), data)
@@ -337,7 +338,7 @@ def test_preview_of_a_new_template_before_it_exists(client, superuser):
 
 
 def test_preview_explains_form_errors(client, superuser):
-    client.force_login(superuser)
+    sign_in_to_admin(client, superuser)
     template = CertificateTemplate.objects.get(kind="standard", is_default=True)
     data = template_form_data(template, primary_colour="navy", body="No placeholders here")
     response = client.post(reverse("certificate_templates:preview") + f"?pk={template.pk}", data)

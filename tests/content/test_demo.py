@@ -1,10 +1,11 @@
 """`manage.py load_demo`: sample people with progress, marked as demo data, loaded once."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from certificates.models import Certificate
@@ -12,6 +13,7 @@ from courses.assignments import overdue_assignments
 from courses.models import Assignment, Enrolment, LessonCompletion, TaskSubmission
 from lms.models import Organisation, User
 from quizzes.models import Attempt
+from tests.two_step import log_in_with_password, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +55,18 @@ def test_demo_shows_the_platform_working(demo, client):
     # The printed passwords log in, and what the trainer follows up shows the demo.
     assert "DEMO DATA" in demo
     assert "demo-admin-2026" in demo and "demo-trainer-2026" in demo
-    assert client.login(email="admin@demo.example", password="demo-admin-2026")
-    assert b"Mei Chen" in client.get(reverse("training:overdue")).content
+    # The staff's printed authenticator-app keys give the admin's code step real codes.
+    staff_accounts = [
+        ("admin@demo.example", "demo-admin-2026"),
+        ("trainer@demo.example", "demo-trainer-2026"),
+    ]
+    for email, password in staff_accounts:
+        key = re.search(rf"{email} .*?authenticator app key: ([A-Z2-7 ]+)\n", demo, re.S).group(1)
+        staff = Client()
+        log_in_with_password(staff, email, password, next_url=reverse("training:overdue"))
+        response = staff.post(reverse("mfa_authenticate"), {"code": totp_code(key)})
+        assert response.status_code == 302 and response.url == reverse("training:overdue")
+        assert b"Mei Chen" in staff.get(response.url).content
     assert client.login(email="priya.sharma@demo.example", password="demo-learner-2026")
     assert client.get(reverse("dashboard")).status_code == 200
 

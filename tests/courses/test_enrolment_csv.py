@@ -18,6 +18,7 @@ from courses.models import Assignment, Enrolment
 from lms.models import Organisation, User
 from lms.services import email_is_verified
 from quizzes.factories import make_course
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +240,7 @@ def upload(client, text, name="learners.csv"):
 def test_trainer_previews_then_confirms_an_import(
     client, trainer, course, django_capture_on_commit_callbacks
 ):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assert client.get(reverse("training:bulk_enrol")).status_code == 200
 
     preview = upload(client, GOOD_CSV)
@@ -266,7 +267,7 @@ def test_trainer_previews_then_confirms_an_import(
 
 
 def test_the_preview_lists_errors_by_line_and_offers_no_confirm(client, trainer):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = upload(
         client, "email,full name,organisation,role\nbad,Bad Email,,other\nok@x.gov.au,,,other\n"
@@ -279,7 +280,7 @@ def test_the_preview_lists_errors_by_line_and_offers_no_confirm(client, trainer)
 
 
 def test_confirm_refuses_a_past_due_date_and_keeps_the_preview(client, trainer, course):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.post(
         reverse("training:bulk_enrol_confirm"),
@@ -305,7 +306,7 @@ def test_a_learner_cannot_use_bulk_enrol(client, learner):
 def test_admin_access_alone_is_not_enough(client, course):
     editor = make_user(email="editor@example.gov.au", full_name="Eddie Editor")
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(editor)
+    sign_in_to_admin(client, editor)
 
     response = client.post(reverse("training:bulk_enrol_confirm"), {"csv_text": GOOD_CSV})
     report = client.get(reverse("training:overdue"))
@@ -316,7 +317,7 @@ def test_admin_access_alone_is_not_enough(client, course):
 
 
 def test_trainers_see_the_training_menu(client, trainer, learner):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("training:assign") in html and reverse("training:overdue") in html
 
@@ -327,7 +328,7 @@ def test_trainers_see_the_training_menu(client, trainer, learner):
 def test_trainer_assigns_a_course_to_learners_and_an_organisation(client, trainer, course, learner):
     agency = Organisation.objects.create(name="Agency")
     member = make_user(email="member@agency.gov.au", full_name="Mem Ber", organisation=agency)
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     due = days_from_today(14)
 
     response = client.post(
@@ -350,7 +351,7 @@ def test_trainer_assigns_a_course_to_learners_and_an_organisation(client, traine
 def test_a_past_due_date_is_refused_next_to_the_field_and_the_choices_are_kept(
     client, trainer, course, learner
 ):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.post(
         reverse("training:assign"),
@@ -368,7 +369,7 @@ def test_a_past_due_date_is_refused_next_to_the_field_and_the_choices_are_kept(
 
 
 def test_assign_needs_learners_or_an_organisation(client, trainer, course):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.post(
         reverse("training:assign"), {"course": course.pk, "due_date": days_from_today(3).isoformat()}
@@ -396,7 +397,7 @@ def test_overdue_report_lists_overdue_learners_not_completed_ones(
 ):
     assign_course(course, [learner, other_learner], days_from_today(-5), trainer)
     Enrolment.objects.filter(user=other_learner).update(completed_at=timezone.now())
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.get(reverse("training:overdue"))
     csv_response = client.get(reverse("training:overdue_csv"), {"course": course.pk})
@@ -412,7 +413,7 @@ def test_overdue_report_lists_overdue_learners_not_completed_ones(
 def test_overdue_report_filters_by_course(client, trainer, course, learner):
     other_course = make_course(title="Records management", quiz=False)
     assign_course(other_course, [learner], days_from_today(-2), trainer)
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.get(reverse("training:overdue"), {"course": course.pk})
 

@@ -6,6 +6,7 @@ from courses.factories import make_user
 from courses.models import LessonPage, TaskSubmission
 from courses.services import course_progress, enrol, submit_task
 from quizzes.factories import make_course
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def trainer(db):
 
 
 def test_trainer_approves_and_the_lesson_completes(client, trainer, submission):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     listing = client.get(reverse("practice_tasks:index")).content.decode()
     assert submission.enrolment.user.full_name in listing
     page = client.get(reverse("practice_tasks:review", args=[submission.pk])).content.decode()
@@ -42,7 +43,7 @@ def test_trainer_approves_and_the_lesson_completes(client, trainer, submission):
 
 
 def test_asking_for_changes_needs_feedback(client, trainer, submission):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     url = reverse("practice_tasks:review", args=[submission.pk])
     response = client.post(url, {"decision": "changes", "feedback": ""})
     assert "Say what to change" in response.content.decode()

@@ -10,6 +10,7 @@ from courses.factories import catalogue, make_user
 from courses.models import CoursePage
 from lms.models import Organisation, User
 from quizzes.models import QUESTION_TYPES
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_the_trainers_group_covers_every_question_type(trainer):
 
 @pytest.mark.parametrize("model", QUESTION_TYPES, ids=lambda model: model._meta.model_name)
 def test_trainer_opens_each_question_type(client, trainer, model):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     listing = client.get(reverse(f"{model._meta.model_name}:index"))
     add_form = client.get(reverse(f"{model._meta.model_name}:add"))
@@ -147,7 +148,7 @@ def test_trainers_hold_nothing_on_users_groups_sites_or_settings(trainer):
 
 def test_trainers_group_needs_no_staff_flag_to_open_the_admin(client, trainer):
     assert not trainer.is_staff
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.get(reverse("wagtailadmin_home"))
 
@@ -159,7 +160,7 @@ def test_trainers_group_needs_no_staff_flag_to_open_the_admin(client, trainer):
     "url_name", ["wagtailimages:index", "wagtailimages:add", "wagtaildocs:index", "wagtaildocs:add"]
 )
 def test_trainer_opens_images_and_documents(client, trainer, url_name):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     assert client.get(reverse(url_name)).status_code == 200
 
@@ -197,7 +198,7 @@ def course_form_data(title="Writing for social media", **overrides):
 
 
 def test_trainer_creates_and_publishes_a_course_in_the_page_editor(client, trainer):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     parent = catalogue()
     add_url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", parent.pk))
 
@@ -214,7 +215,7 @@ def test_trainer_creates_and_publishes_a_course_in_the_page_editor(client, train
 
 
 def test_trainer_edits_a_course_made_by_someone_else(client, trainer, course):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     edit_url = reverse("wagtailadmin_pages:edit", args=(course.pk,))
 
     assert client.get(edit_url).status_code == 200
@@ -236,7 +237,7 @@ def test_trainer_edits_a_course_made_by_someone_else(client, trainer, course):
     "url_name", ["wagtailusers_users:index", "wagtailusers_groups:index", "wagtailsites:index"]
 )
 def test_trainer_is_refused_users_groups_and_sites(client, trainer, url_name):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.get(reverse(url_name))
 
@@ -246,7 +247,7 @@ def test_trainer_is_refused_users_groups_and_sites(client, trainer, url_name):
 
 
 def test_trainer_cannot_create_a_user(client, trainer):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     client.post(
         reverse("wagtailusers_users:add"),
@@ -264,7 +265,7 @@ def test_trainer_cannot_create_a_user(client, trainer):
 
 
 def test_trainer_is_refused_organisations(client, trainer):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     response = client.get(reverse("organisation:index"))
 
@@ -278,7 +279,7 @@ def test_trainer_is_refused_organisations(client, trainer):
 
 def test_superuser_creates_a_user_with_full_name_role_and_organisation(client, admin_user):
     council = Organisation.objects.create(name="Shire of Example", kind=Organisation.Kind.COUNCIL)
-    client.force_login(admin_user)
+    sign_in_to_admin(client, admin_user)
     add_url = reverse("wagtailusers_users:add")
 
     form_page = client.get(add_url)
@@ -309,7 +310,7 @@ def test_superuser_creates_a_user_with_full_name_role_and_organisation(client, a
 
 
 def test_superuser_makes_a_user_a_trainer(client, admin_user, learner):
-    client.force_login(admin_user)
+    sign_in_to_admin(client, admin_user)
     edit_url = reverse("wagtailusers_users:edit", args=(learner.pk,))
     trainers = Group.objects.get(name="Trainers")
 
@@ -341,7 +342,7 @@ def test_superuser_makes_a_user_a_trainer(client, admin_user, learner):
 
 
 def test_user_form_errors_show_instead_of_saving(client, admin_user):
-    client.force_login(admin_user)
+    sign_in_to_admin(client, admin_user)
 
     response = client.post(
         reverse("wagtailusers_users:add"),
@@ -360,7 +361,7 @@ def test_user_form_errors_show_instead_of_saving(client, admin_user):
 
 
 def test_user_listing_searches_and_sorts_by_full_name(client, admin_user, learner, other_learner):
-    client.force_login(admin_user)
+    sign_in_to_admin(client, admin_user)
 
     found = client.get(reverse("wagtailusers_users:index"), {"q": "Sam Oth"})
     by_name = client.get(reverse("wagtailusers_users:index"), {"ordering": "-name"})
@@ -376,7 +377,7 @@ def test_user_listing_searches_and_sorts_by_full_name(client, admin_user, learne
 
 
 def test_superuser_manages_organisations(client, admin_user):
-    client.force_login(admin_user)
+    sign_in_to_admin(client, admin_user)
     assert b"Organisations" in client.get(reverse("wagtailadmin_home")).content
 
     response = client.post(

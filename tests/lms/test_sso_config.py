@@ -21,6 +21,7 @@ from courses.factories import make_user
 from lms.models import IdentityProvider, Organisation, OrganisationDomain, User
 from lms.sso import provider_origins, provider_vouches_for
 from lms.sso_config import oidc_apps, saml_apps, socialaccount_providers
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def form_data(organisation, **overrides):
 
 
 def test_an_administrator_sets_up_a_provider_and_the_secret_is_never_shown_back(client, superuser, finance):
-    client.force_login(superuser)
+    sign_in_to_admin(client, superuser)
     assert b"Single sign-on" in client.get("/admin/").content  # in the Settings menu
     index = client.get("/admin/single-sign-on/")
     assert index.status_code == 200
@@ -102,7 +103,7 @@ def test_an_administrator_sets_up_a_provider_and_the_secret_is_never_shown_back(
 
 
 def test_a_new_provider_needs_a_secret(client, superuser, finance):
-    client.force_login(superuser)
+    sign_in_to_admin(client, superuser)
     answer = client.post("/admin/single-sign-on/new/", form_data(finance, client_secret=""))
     assert answer.status_code == 200
     assert answer.context["form"].errors["client_secret"]
@@ -111,7 +112,7 @@ def test_a_new_provider_needs_a_secret(client, superuser, finance):
 
 def test_a_provider_id_cannot_clash_with_allauth_or_the_environment(client, superuser, finance, settings):
     settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(json.dumps([ENTRA]), "")
-    client.force_login(superuser)
+    sign_in_to_admin(client, superuser)
     for taken in ("saml", "openid_connect", "finance-entra"):
         answer = client.post("/admin/single-sign-on/new/", form_data(finance, slug=taken))
         assert answer.status_code == 200
@@ -122,7 +123,7 @@ def test_a_provider_id_cannot_clash_with_allauth_or_the_environment(client, supe
 def test_trainers_cannot_open_single_sign_on(client, finance):
     trainer = make_user(email="trainer@example.gov.au", role=User.Role.TRAINER)
     trainer.groups.add(Group.objects.get(name="Trainers"))
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assert b"Single sign-on" not in client.get("/admin/").content
     assert client.get("/admin/single-sign-on/").status_code in (302, 403)
     assert client.post("/admin/single-sign-on/new/", form_data(finance)).status_code in (302, 403)

@@ -33,6 +33,7 @@ from quizzes.models import (
     TrueFalseQuestion,
 )
 from quizzes.services import start_attempt
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ QUIZ_SETTINGS = {  # the quiz settings tab, as the editor sends it by default
 def trainer(client):
     user = make_user(email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER)
     user.groups.add(Group.objects.get(name="Trainers"))
-    client.force_login(user)
+    sign_in_to_admin(client, user)
     return user
 
 
@@ -603,7 +604,7 @@ def test_a_learner_cannot_open_the_question_bank(client, learner, category):
 def test_an_admin_user_without_question_permissions_is_refused_the_listing(client, category):
     editor = make_user(email="editor@example.gov.au", full_name="Ed Itor")
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(editor)
+    sign_in_to_admin(client, editor)
 
     response = client.get(reverse("question:index"))
 

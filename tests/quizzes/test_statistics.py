@@ -30,6 +30,7 @@ from quizzes.models import (
 )
 from quizzes.services import start_attempt, submit_attempt
 from quizzes.statistics import quiz_statistics
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -394,7 +395,7 @@ def test_queries_do_not_grow_with_attempts(db, django_assert_max_num_queries):
 @pytest.fixture
 def superuser(client):
     user = User.objects.create_superuser(email="admin@example.gov.au", password="a-Long-pass-phrase-42")
-    client.force_login(user)
+    sign_in_to_admin(client, user)
     return user
 
 

@@ -18,6 +18,7 @@ from courses.assignments import set_password_url
 from courses.factories import make_user
 from lms import services
 from lms.models import User
+from tests.two_step import give_authenticator_app, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,11 @@ def test_admin_login_is_throttled_per_account(client, trainer):
 
 
 def test_admin_login_works_and_returns_to_the_admin(client, trainer):
+    secret = give_authenticator_app(trainer)
     response = log_in(client, trainer.email, PASSWORD, next_url="/admin/")
+    # The admin needs two-step sign-in (tests/lms/test_mfa.py): the code, then back to the admin.
+    assert response.status_code == 302 and response.url == reverse("mfa_authenticate")
+    response = client.post(response.url, {"code": totp_code(secret)})
 
     assert response.status_code == 302 and response.url == "/admin/"
     assert client.get("/admin/").status_code == 200

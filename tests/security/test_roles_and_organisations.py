@@ -12,6 +12,7 @@ from django.urls import reverse
 from courses.factories import make_user
 from lms import services
 from lms.models import MembershipRequest, Organisation, OrganisationDomain, User
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_choosing_an_organisation_at_sign_up_waits_for_a_trainer(client, ballara
     membership = MembershipRequest.objects.get(user=user)
     assert membership.is_pending and membership.organisation == ballarat
 
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     queue = client.get(reverse("account_approvals:index"))
     assert queue.status_code == 200
     assert b"robin@gmail.example" in queue.content
@@ -133,7 +134,7 @@ def test_choosing_an_organisation_at_sign_up_waits_for_a_trainer(client, ballara
 
 def test_a_rejected_membership_leaves_the_learner_where_they_were(client, ballarat, trainer, learner):
     membership = services.request_membership(learner, ballarat)
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     client.post(reverse("account_approvals:decide_membership", args=[membership.pk]), {"decision": "reject"})
     # A second decision changes nothing.
@@ -213,7 +214,7 @@ def test_a_councillor_claim_waits_in_the_queue_until_a_trainer_confirms_it(clien
     assert user.claims_councillor and not user.is_councillor
     assert list(services.pending_role_claims()) == [user]
 
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assert b"cr.lee@council.example" in client.get(reverse("account_approvals:index")).content
     client.post(reverse("account_approvals:decide_role", args=[user.pk]), {"decision": "confirm"})
 
@@ -225,7 +226,7 @@ def test_a_councillor_claim_waits_in_the_queue_until_a_trainer_confirms_it(clien
 
 def test_a_rejected_claim_leaves_the_queue_and_is_not_a_councillor(client, trainer):
     user = make_user(email="cr@example.gov.au", role=User.Role.COUNCILLOR, role_confirmed=False)
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
 
     client.post(reverse("account_approvals:decide_role", args=[user.pk]), {"decision": "reject"})
 
@@ -239,7 +240,7 @@ def test_an_administrator_setting_a_role_confirms_it(client):
         email="admin@example.gov.au", password=PASSWORD, full_name="Ada Admin"
     )
     learner = make_user(email="cr@example.gov.au", role=User.Role.PUBLIC_SERVANT, role_confirmed=False)
-    client.force_login(admin)
+    sign_in_to_admin(client, admin)
 
     response = client.post(
         reverse("wagtailusers_users:edit", args=(learner.pk,)),
@@ -271,21 +272,19 @@ def test_the_queue_refuses_learners_and_admin_users_without_the_permission(clien
     editors.permissions.add(Permission.objects.get(codename="access_admin"))
     editor.groups.add(editors)
 
-    client.force_login(learner)
-    refused = client.get(reverse("account_approvals:index"))
+    learner_client = Client()
+    learner_client.force_login(learner)
+    refused = learner_client.get(reverse("account_approvals:index"))
     assert refused.status_code == 302 and refused.url.startswith(reverse("account_login"))
-    client.force_login(editor)
+    sign_in_to_admin(client, editor)
     assert b"Account approvals" not in client.get(reverse("wagtailadmin_home")).content
     # Wagtail answers a refused admin view (PermissionDenied, a 403) with a redirect to the
     # dashboard and an error message.
     refused = client.get(reverse("account_approvals:index"))
     assert refused.status_code == 302 and refused.url == reverse("wagtailadmin_home")
-    for who in (learner, editor):
-        client.force_login(who)
-        confirm = client.post(
-            reverse("account_approvals:decide_role", args=[claim.pk]), {"decision": "confirm"}
-        )
-        approve = client.post(
+    for who in (learner_client, client):  # the learner, then the editor (signed in above)
+        confirm = who.post(reverse("account_approvals:decide_role", args=[claim.pk]), {"decision": "confirm"})
+        approve = who.post(
             reverse("account_approvals:decide_membership", args=[membership.pk]), {"decision": "approve"}
         )
         assert confirm.status_code == approve.status_code == 302
@@ -303,7 +302,7 @@ def test_the_queue_refuses_learners_and_admin_users_without_the_permission(clien
 
 
 def test_trainers_see_the_queue_in_the_menu(client, trainer):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     home = client.get(reverse("wagtailadmin_home"))
     assert b"Account approvals" in home.content
     assert trainer.has_perm("lms.review_accounts")

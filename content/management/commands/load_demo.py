@@ -20,6 +20,7 @@ from courses.assignments import assign_course
 from courses.factories import add_child, catalogue
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.services import complete_lesson, course_outline, enrol, record_visit, submit_task
+from lms.mfa import give_authenticator_app
 from lms.models import Organisation, User
 from lms.services import mark_email_verified
 from quizzes.models import Attempt, QuizPage, SingleChoiceQuestion, TrueFalseQuestion
@@ -28,6 +29,12 @@ from quizzes.services import start_attempt, submit_attempt
 DOMAIN = "demo.example"
 ADMIN = ("admin@demo.example", "Demo Administrator", "demo-admin-2026")
 TRAINER = ("trainer@demo.example", "Demo Trainer", "demo-trainer-2026")
+# The admin needs two-step sign-in: the demo staff get fixed authenticator-app keys (base32), printed
+# with their passwords, so an evaluator can add them to any authenticator app.
+TOTP_KEYS = {
+    ADMIN[0]: "GOVSOCIALDEMOADMINTOTPSECRETKEYS",
+    TRAINER[0]: "GOVSOCIALDEMOTRAINERTOTPSECRETKY",
+}
 LEARNER_PASSWORD = "demo-learner-2026"  # noqa: S105 - demo accounts, never in production
 AGENCY = ("Demo Department of Digital Services", Organisation.Kind.AGENCY)
 COUNCIL = ("Demo Riverbend Shire Council", Organisation.Kind.COUNCIL)
@@ -102,9 +109,11 @@ class Command(BaseCommand):
             return user
         if superuser:
             user = User.objects.create_superuser(email=email, password=password, full_name=name)
+            mark_email_verified(user)  # a demo address: the operator vouches for it
         else:
             call_command("add_trainer", email, name=name, password=password, stdout=StringIO())
             user = User.objects.get(email__iexact=email)
+        give_authenticator_app(user, TOTP_KEYS[email])
         created.append(f"{'administrator' if superuser else 'trainer'} {email}")
         return user
 
@@ -228,7 +237,15 @@ class Command(BaseCommand):
             write(self.style.SUCCESS("Nothing to change: the demo data is already loaded."))
         write("DEMO DATA: sample people and progress; never use these accounts on a real site.")
         write(f"  administrator  {ADMIN[0]:<28} password: {ADMIN[2]}   (/admin/)")
+        write(f"                 authenticator app key: {grouped(TOTP_KEYS[ADMIN[0]])}")
         write(f"  trainer        {TRAINER[0]:<28} password: {TRAINER[2]}   (/admin/)")
+        write(f"                 authenticator app key: {grouped(TOTP_KEYS[TRAINER[0]])}")
+        write("  (The admin asks for a code after the password: add the key to any authenticator app.)")
         for handle, _, _, _, story in LEARNERS:
             email = f"{handle}@{DOMAIN}"
             write(f"  learner        {email:<28} password: {LEARNER_PASSWORD}   ({STORIES[story]})")
+
+
+def grouped(key):
+    """An authenticator-app key in groups of four, as the apps' "enter a key" screens accept it."""
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
