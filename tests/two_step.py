@@ -9,6 +9,7 @@ than taken from allauth, so a test would notice if allauth's check drifted from 
 import base64
 import hashlib
 import hmac
+import re
 import struct
 import time
 
@@ -62,6 +63,8 @@ def sign_in_to_admin(client, user, password=PASSWORD):
     if not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])
+    if "_auth_user_id" in client.session:  # switching account: log out first, as people do
+        client.post(reverse("account_logout"))
     response = log_in_with_password(client, user.email, password, next_url=reverse("wagtailadmin_home"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"), response
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
@@ -80,3 +83,15 @@ def sign_in_to_admin(client, user, password=PASSWORD):
 def authentication_methods(client):
     """The steps allauth recorded for the client's session: ["password", "mfa"] after a two-step login."""
     return [record["method"] for record in client.session.get(AUTHENTICATION_METHODS_SESSION_KEY, [])]
+
+
+def sign_in_to_admin_in_browser(page, base_url, user, password=PASSWORD):
+    """`sign_in_to_admin` in Chromium (Playwright): the admin's login, then the code step."""
+    secret = give_authenticator_app(user)
+    page.goto(base_url + "/admin/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()  # allauth's login, via /admin/login/
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))

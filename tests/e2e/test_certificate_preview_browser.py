@@ -7,7 +7,7 @@ import pytest
 
 from certificates.models import CertificateTemplate
 from lms.models import User
-from tests.two_step import give_authenticator_app, totp_code
+from tests.two_step import sign_in_to_admin_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "Template-Editor-2026"
@@ -15,17 +15,10 @@ PASSWORD = "Template-Editor-2026"
 
 def test_preview_button_opens_the_unsaved_template_as_a_pdf(live_server, page):
     ada = User.objects.create_superuser(email="ada@example.gov.au", password=PASSWORD, full_name="Ada Admin")
-    secret = give_authenticator_app(ada)  # the admin needs two-step sign-in
     template, _ = CertificateTemplate.objects.get_or_create(
         kind="standard", is_default=True, defaults={"name": "Standard certificate"}
     )
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Email address").fill("ada@example.gov.au")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in", re.I)).click()  # allauth's login, via /admin/login/
-    page.get_by_label("Code").fill(totp_code(secret))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin_in_browser(page, live_server.url, ada, PASSWORD)  # password, then a code
 
     page.goto(f"{live_server.url}/admin/certificates/templates/edit/{template.pk}/")
     page.get_by_label("Heading").fill("Certificate of excellence")

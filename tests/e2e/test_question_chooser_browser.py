@@ -12,6 +12,7 @@ from courses.models import ModulePage
 from lms.models import User
 from quizzes.factories import make_quiz, make_single_choice, make_true_false
 from quizzes.models import QuestionCategory, QuizPage
+from tests.two_step import sign_in_to_admin_in_browser
 
 from .conftest import WCAG_TAGS
 
@@ -48,11 +49,7 @@ def test_a_trainer_adds_questions_with_the_chooser(live_server, page, axe, cours
         lambda message: refused.append(message.text) if "Content Security" in message.text else None,
     )
 
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Email address").fill(trainer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in", re.I)).click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin_in_browser(page, live_server.url, trainer, PASSWORD)  # password, then a code
 
     page.goto(f"{live_server.url}/admin/pages/{quiz.pk}/edit/")
     page.get_by_role("button", name=re.compile("Add questions")).click()

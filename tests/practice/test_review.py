@@ -9,6 +9,7 @@ from django.urls import reverse
 from courses.models import TaskSubmission
 from courses.services import course_progress, review_task, score_rubric
 from practice.factories import make_draft_post, make_metrics_exercise, make_reflection, make_scenario
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_review_screen_shows_prompt_work_checks_and_rubric(client, enrolled, mod
         {"post": "Pools open Saturday.\nBring a hat! #SummerSafety", "action": "submit"},
     )
     submission = TaskSubmission.objects.get()
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html = client.get(review_url(submission)).content.decode()
     assert "Tell residents the pool opens on Saturday." in html  # the prompt
     assert "Pools open Saturday.<br>Bring a hat!" in html  # the post as written
@@ -83,7 +84,7 @@ def test_rubric_review_scores_and_the_learner_sees_them(client, enrolled, module
     page = make_reflection(module, rubric=RUBRIC)
     submit_reflection(client, page)
     submission = TaskSubmission.objects.get()
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html = client.get(review_url(submission)).content.decode()
     assert "<li>Monday post</li>" in html and "<td>Safety</td>" in html  # formatted as written
     # A rubric needs a level for each criterion.
@@ -116,7 +117,7 @@ def test_resubmission_keeps_the_history_of_every_try(client, enrolled, module, t
     assert first.text.startswith("First plan") and first.status == "changes"
     assert first.reviewer_feedback == "Add a measure of success." and first.reviewer == trainer
     assert second.text.startswith("Second plan") and second.status == "pending"
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html = client.get(review_url(submission)).content.decode()
     assert "Earlier tries" in html and "First plan" in html and "Add a measure of success." in html
     client.force_login(learner)
@@ -131,7 +132,7 @@ def test_each_activity_type_has_its_own_review_view_of_the_work(client, enrolled
     client.post(reverse("practice:scenario", args=[scenario.pk]), {"path": "0,0", "action": "finish"})
     by_page = {s.lesson_id: s for s in TaskSubmission.objects.all()}
     assert by_page[metrics.pk].status == by_page[scenario.pk].status == TaskSubmission.Status.PENDING
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html = client.get(review_url(by_page[metrics.pk])).content.decode()
     assert "Click-through rate" in html and str(figures["impressions"]) in html
     html = client.get(review_url(by_page[scenario.pk])).content.decode()
@@ -163,7 +164,7 @@ def test_attachments_are_private_to_the_learner_and_reviewers(
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
     assert response["Content-Type"] == "image/png" and "no-store" in response["Cache-Control"]
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assert client.get(url).status_code == 200
     client.force_login(other_learner)
     missing = client.get(reverse("courses:submission_attachment", args=[record.pk + 999]))

@@ -13,6 +13,7 @@ from courses.models import ModulePage
 from lms.models import User
 from quizzes.factories import make_quiz, make_single_choice, make_true_false
 from quizzes.models import QuestionCategory, QuizPage
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ RESULTS_URL = "question_chooser:choose_results"
 def trainer(client):
     user = make_user(email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER)
     user.groups.add(Group.objects.get(name="Trainers"))
-    client.force_login(user)
+    sign_in_to_admin(client, user)
     return user
 
 
@@ -116,7 +117,7 @@ def test_only_question_bank_users_may_open_it(client, bank):
     refused."""
     editor = make_user(email="editor@example.gov.au", full_name="Eddie Editor")
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(editor)
+    sign_in_to_admin(client, editor)
     for url in (reverse(CHOOSE_URL), reverse(RESULTS_URL)):
         response = client.get(url)
         assert response.status_code in (302, 403)

@@ -14,6 +14,7 @@ from courses.factories import make_user
 from courses.services import enrol
 from reports import services
 from reports.services import COMPLETED, IN_PROGRESS, NOT_STARTED
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_course_report_filters_apply_to_every_figure(population, filters, expect
 
 
 def test_status_filter_on_the_page(client, population):
-    client.force_login(population.trainer)
+    sign_in_to_admin(client, population.trainer)
     response = client.get(reverse("reports:course", args=[population.course.pk]), {"status": IN_PROGRESS})
     assert [row.full_name for row in response.context["page_obj"].object_list] == [
         "Bob Learner",
@@ -134,7 +135,7 @@ def test_learner_timeline(population):
 
 
 def test_report_pages_render_with_charts_and_tables(client, population):
-    client.force_login(population.trainer)
+    sign_in_to_admin(client, population.trainer)
     page = client.get(reverse("reports:course", args=[population.course.pk]))
     assert page.status_code == 200
     text = page.text
@@ -153,7 +154,7 @@ def test_report_pages_render_with_charts_and_tables(client, population):
 
 
 def test_course_report_queries_do_not_grow_with_learners(client, population, django_assert_max_num_queries):
-    client.force_login(population.trainer)
+    sign_in_to_admin(client, population.trainer)
     url = reverse("reports:course", args=[population.course.pk])
     client.get(url)  # warm caches (site root, session)
     with CaptureQueriesContext(connection) as few:
@@ -182,7 +183,7 @@ def test_exports_neutralise_formulas_and_keep_markup_as_text(client, population)
     cat = population.people["Cat"]
     cat.full_name = "<script>alert(1)</script>"
     cat.save()
-    client.force_login(population.trainer)
+    sign_in_to_admin(client, population.trainer)
 
     response = client.get(reverse("reports:course_export", args=[population.course.pk, "csv"]))
     assert response["Content-Type"].startswith("text/csv")
@@ -210,7 +211,7 @@ def test_exports_neutralise_formulas_and_keep_markup_as_text(client, population)
 
 
 def test_learner_and_organisation_exports(client, population):
-    client.force_login(population.trainer)
+    sign_in_to_admin(client, population.trainer)
     response = client.get(reverse("reports:learner_export", args=[population.people["Bob"].pk, "csv"]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["When", "Event", "Course", "What", "Detail"]
@@ -226,7 +227,7 @@ def test_learner_record_is_reachable_from_the_user_admin(client, population):
     bob = population.people["Bob"]
     admin = make_user(email="admin@example.gov.au", full_name="Ada Admin", is_superuser=True)
     Group.objects.get(name="Trainers").user_set.add(admin)
-    client.force_login(admin)
+    sign_in_to_admin(client, admin)
     record = reverse("reports:learner", args=[bob.pk])
     assert record in client.get(reverse("wagtailusers_users:edit", args=[bob.pk])).text
     assert record in client.get(reverse("wagtailusers_users:index"), {"q": "bob"}).text

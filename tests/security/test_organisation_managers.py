@@ -23,6 +23,7 @@ from lms.scoping import (
     set_organisation_managers,
     visible_learners,
 )
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_scoping_gives_404_outside_the_managed_organisation(agencies, people, tr
 def test_manager_assigns_only_their_own_people(client, course, agencies, people):
     own, other = agencies
     manager, colleague, stranger = people
-    client.force_login(manager)
+    sign_in_to_admin(client, manager)
     url = reverse("training:assign")
     due = (timezone.localdate() + timedelta(days=10)).isoformat()
 
@@ -120,7 +121,7 @@ def test_manager_assigns_only_their_own_people(client, course, agencies, people)
 
 def test_manager_cannot_bulk_enrol(client, people):
     manager = people[0]
-    client.force_login(manager)
+    sign_in_to_admin(client, manager)
     # Wagtail turns the admin's PermissionDenied into a redirect to the admin home with a message.
     for response in (
         client.get(reverse("training:bulk_enrol")),
@@ -137,7 +138,7 @@ def test_overdue_report_and_csv_show_only_the_managers_organisation(
     overdue(course, colleague, trainer)
     overdue(course, stranger, trainer)
 
-    client.force_login(manager)
+    sign_in_to_admin(client, manager)
     page = client.get(reverse("training:overdue"))
     assert "Cole Colleague" in page.text and "Stella Stranger" not in page.text
     export = client.get(reverse("training:overdue_csv")).content.decode()
@@ -146,7 +147,7 @@ def test_overdue_report_and_csv_show_only_the_managers_organisation(
     filtered = client.get(reverse("training:overdue_csv"), {"organisation": other.pk}).content.decode()
     assert "Stella Stranger" not in filtered
 
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     export = client.get(reverse("training:overdue_csv")).content.decode()
     assert "Cole Colleague" in export and "Stella Stranger" in export
 
@@ -156,7 +157,7 @@ def test_certificates_listing_is_scoped_and_managers_cannot_revoke(client, cours
     own_certificate = certificate(colleague, course)
     other_certificate = certificate(stranger, course)
 
-    client.force_login(manager)
+    sign_in_to_admin(client, manager)
     page = client.get(reverse("certificates_admin:issued"))
     assert page.status_code == 200
     assert list(page.context["page_obj"].object_list) == [own_certificate]
@@ -164,7 +165,7 @@ def test_certificates_listing_is_scoped_and_managers_cannot_revoke(client, cours
     refused = client.get(reverse("certificates_admin:revoke", args=[own_certificate.pk]))
     assert (refused.status_code, refused.url) == (302, reverse("wagtailadmin_home"))
 
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     listed = client.get(reverse("certificates_admin:issued")).context["page_obj"].object_list
     assert set(listed) == {own_certificate, other_certificate}
 
@@ -182,7 +183,7 @@ def test_another_organisations_certificate_is_404_for_a_scoped_certificate_manag
     manager.groups.add(group)
     other_certificate = certificate(stranger, course)
     own_certificate = certificate(colleague, course)
-    client.force_login(manager)
+    sign_in_to_admin(client, manager)
 
     assert client.get(reverse("certificates_admin:revoke", args=[other_certificate.pk])).status_code == 404
     assert client.get(reverse("certificates_admin:reissue", args=[other_certificate.pk])).status_code == 404
@@ -195,7 +196,7 @@ def test_organisation_form_names_managers_among_members(client, agencies, people
     admin = User.objects.create_superuser(
         email="admin@example.gov.au", password="x-Long-pass-42", full_name="Ada"
     )
-    client.force_login(admin)
+    sign_in_to_admin(client, admin)
     url = reverse("organisation:edit", args=[own.pk])
 
     page = client.get(url)
@@ -229,7 +230,7 @@ def population(db):
 
 
 def test_manager_gets_404_for_another_organisations_report_learner_and_exports(client, population):
-    client.force_login(population.manager)  # manages Agency A
+    sign_in_to_admin(client, population.manager)  # manages Agency A
     stranger = population.people["Cat"]  # Council B
     for url in (
         reverse("reports:organisation", args=[population.council.pk]),
@@ -248,7 +249,7 @@ def test_manager_gets_404_for_another_organisations_report_learner_and_exports(c
 
 
 def test_manager_course_report_and_export_count_their_people_only(client, population):
-    client.force_login(population.manager)
+    sign_in_to_admin(client, population.manager)
     page = client.get(reverse("reports:course", args=[population.course.pk]))
     assert [row.full_name for row in page.context["report"].rows] == ["Ann Learner", "Bob Learner"]
     assert dict(page.context["report"].summary)["Enrolled"] == 2
