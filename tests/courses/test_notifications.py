@@ -22,6 +22,7 @@ from courses.models import LessonPage, ReviewEmailSetting
 from courses.notifications import reviewers_for, send_review_digests
 from courses.services import enrol, review_task, submit_task
 from quizzes.factories import make_course
+from tests.two_step import sign_in_to_admin
 
 from ..conftest import run_on_commit
 
@@ -55,7 +56,7 @@ def test_assigning_emails_the_learner_after_commit_and_again_only_when_the_date_
     client, trainer, learner, course
 ):
     trainer.user_permissions.add(*Group.objects.get(name="Trainers").permissions.all())
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     data = {"course": course.pk, "learners": [learner.pk], "due_date": due_in(14).isoformat()}
     with run_on_commit():
         assert client.post(reverse("training:assign"), data).status_code == 302
@@ -88,7 +89,7 @@ def test_the_request_only_queues_the_worker_sends(client, trainer, learner, cour
     from django_tasks_db.models import DBTaskResult
 
     trainer.user_permissions.add(*Group.objects.get(name="Trainers").permissions.all())
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     tasks = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
         "certificates": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
@@ -232,7 +233,7 @@ def test_the_digest_command(practice, learner, trainer):
 
 
 def test_reviewers_choose_their_own_setting(client, practice, trainer, learner):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     page = client.get(reverse("practice_tasks:index")).content.decode()
     assert "Email me about new work" in page
     assert 'value="each" id="id_frequency_0" required checked' in page  # the default, before choosing
