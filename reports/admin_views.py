@@ -57,6 +57,10 @@ def _check_kind(kind):
         raise Http404("No such download format.")
 
 
+def _day(value):
+    return value.isoformat() if value else ""
+
+
 def _date(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -154,7 +158,7 @@ def course_view(request, course_id):
         funnel_bars=funnel_bars,
     )
     quiz_ids = [summary.quiz.pk for summary in report.quizzes]
-    for row in page.object_list:
+    for row in services.add_dates(page.object_list):
         row.scores = [result.best if (result := row.quizzes.get(pk)) else None for pk in quiz_ids]
     return TemplateResponse(request, "reports/admin/course.html", context)
 
@@ -179,7 +183,7 @@ def gradebook_header(report):
 
 def gradebook_rows(report, rows):
     quiz_ids = [summary.quiz.pk for summary in report.quizzes]
-    for row in rows:
+    for row in services.add_dates(rows, report.enrolments):
         scores = []
         for quiz_id in quiz_ids:
             result = row.quizzes.get(quiz_id)
@@ -190,9 +194,9 @@ def gradebook_rows(report, rows):
             row.organisation,
             row.status_label,
             row.percent,
-            _date(row.enrolled_at),
-            _date(row.last_activity_at),
-            _date(row.completed_at),
+            _day(row.enrolled_at),
+            _day(row.last_activity_at),
+            _day(row.completed_at),
             row.due_date.isoformat() if row.due_date else "",
             "Yes" if row.overdue else "",
             *scores,

@@ -21,8 +21,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from certificates.models import Certificate, CertificateRevision
 from courses.assignments import overdue_assignments
@@ -33,10 +49,12 @@ from lms.scoping import scope_queryset
 from quizzes.models import Attempt, QuizPage
 
 EXPIRING_WITHIN_DAYS = 60
+MASK_BITS = 60
 SCORE_BANDS = [(low, low + 9 if low < 90 else 100) for low in range(0, 100, 10)]
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
+TASK_LABELS = {status: label.lower() for status, label in TaskSubmission.Status.choices}
 ASSIGNMENT_CHOICES = {
     "": "All learners",
     "assigned": "Assigned by a trainer or manager",
@@ -66,33 +84,23 @@ class LearnerRow:
     full_name: str
     email: str
     organisation: str
-    enrolled_at: object
-    completed_at: object
-    last_activity_at: object
-    cycle_started_at: object
+    completed: bool
+    started: bool  # opened the course since the current cycle began
     due_date: object
     assigned: bool
     overdue: bool = False
+    enrolled_at: object = None  # the dates come from add_dates()
+    last_activity_at: object = None
+    completed_at: object = None
     done: int = 0
-    module_done: dict = field(default_factory=dict)
     quizzes: dict = field(default_factory=dict)  # quiz id -> QuizResult
     tasks: Counter = field(default_factory=Counter)  # TaskSubmission status -> count
     total: int = 0
+    status: str = NOT_STARTED  # set by course_report once progress is known
 
     @property
     def percent(self):
         return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def status(self):
-        if self.completed_at is not None:
-            return COMPLETED
-        active = self.last_activity_at is not None and (
-            self.cycle_started_at is None or self.last_activity_at >= self.cycle_started_at
-        )
-        if self.done or active or any(result.attempts for result in self.quizzes.values()):
-            return IN_PROGRESS
-        return NOT_STARTED
 
     @property
     def status_label(self):
@@ -100,8 +108,7 @@ class LearnerRow:
 
     @property
     def task_summary(self):
-        labels = dict(TaskSubmission.Status.choices)
-        return ", ".join(f"{count} {labels[status].lower()}" for status, count in sorted(self.tasks.items()))
+        return ", ".join(f"{count} {TASK_LABELS[status]}" for status, count in sorted(self.tasks.items()))
 
 
 @dataclass
@@ -125,14 +132,19 @@ class QuizSummary:
 class CourseReport:
     course: CoursePage
     outline: object
+    enrolments: object  # the filtered Enrolment queryset
     rows: list
     certificates_issued: int
     certificates_expiring: int
     funnel: list
     quizzes: list
 
+    def __post_init__(self):
+        self._counts = Counter(row.status for row in self.rows)
+        self._overdue = sum(1 for row in self.rows if row.overdue)
+
     def count(self, status):
-        return sum(1 for row in self.rows if row.status == status)
+        return self._counts[status]
 
     @property
     def enrolled(self):
@@ -146,7 +158,7 @@ class CourseReport:
             ("Not started", self.count(NOT_STARTED)),
             ("In progress", self.count(IN_PROGRESS)),
             ("Completed", self.count(COMPLETED)),
-            ("Overdue", sum(1 for row in self.rows if row.overdue)),
+            ("Overdue", self._overdue),
             ("Certificates issued", self.certificates_issued),
             (f"Certificates expiring within {EXPIRING_WITHIN_DAYS} days", self.certificates_expiring),
         ]
@@ -155,7 +167,7 @@ class CourseReport:
     def status_counts(self):
         return [(STATUS_LABELS[s], self.count(s)) for s in (NOT_STARTED, IN_PROGRESS, COMPLETED)]
 
-    @property
+    @cached_property
     def average_score(self):
         scores = [r.best for row in self.rows for r in row.quizzes.values() if r.best is not None]
         return round(sum(scores) / len(scores), 1) if scores else None
@@ -237,16 +249,42 @@ def quiz_results(quizzes, enrolments):
     return results
 
 
+def _flag(condition):
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
 def course_report(course, user, organisation=None, assignment=""):
-    """The course report for the admin user, with the filters applied to every figure."""
+    """The course report for the admin user, with the filters applied to every figure. Rows carry
+    what the figures need; add_dates() fills in the dates of the rows shown or exported."""
     outline = course_outline(course)
     enrolments = course_enrolments(course, user, organisation, assignment)
-    lessons = [item for item in outline.items if isinstance(item, LessonPage)]
+    modules = [
+        (module.page.pk, [(item.pk, isinstance(item, QuizPage), is_required(item)) for item in module.items])
+        for module in outline.modules
+    ]
+    lesson_ids = [item.pk for item in outline.items if isinstance(item, LessonPage)]
     quizzes = [item for item in outline.items if isinstance(item, QuizPage)]
-    required = {item.pk for item in outline.items if is_required(item)}
+    required_total = sum(1 for item in outline.items if is_required(item))
 
-    # 1. The learners: one row per enrolment, in name order.
+    # 1. The learners: one row per enrolment, in name order, with flags worked out in the database.
     overdue = set(overdue_enrolment_ids(course).values_list("enrolment_id", flat=True))
+    started = Q(last_activity_at__isnull=False) & (
+        Q(cycle_started_at__isnull=True) | Q(last_activity_at__gte=F("cycle_started_at"))
+    )
+    learners = (
+        enrolments.order_by("user__full_name", "user__email", "pk")
+        .annotate(is_completed=_flag(Q(completed_at__isnull=False)), is_started=_flag(started))
+        .values_list(
+            "pk",
+            "user_id",
+            "user__full_name",
+            "user__email",
+            "user__organisation__name",
+            "is_completed",
+            "is_started",
+            "assignment__due_date",
+        )
+    )
     rows = [
         LearnerRow(
             enrolment_id=pk,
@@ -254,79 +292,54 @@ def course_report(course, user, organisation=None, assignment=""):
             full_name=full_name,
             email=email,
             organisation=organisation_name or "",
-            enrolled_at=enrolled_at,
-            completed_at=completed_at,
-            last_activity_at=last_activity_at,
-            cycle_started_at=cycle_started_at,
+            completed=completed,
+            started=is_started,
             due_date=due_date,
             assigned=due_date is not None,
             overdue=pk in overdue,
-            total=len(required),
+            total=required_total,
         )
-        for (
-            pk,
-            user_id,
-            full_name,
-            email,
-            organisation_name,
-            enrolled_at,
-            completed_at,
-            last_activity_at,
-            cycle_started_at,
-            due_date,
-        ) in enrolments.order_by("user__full_name", "user__email", "pk").values_list(
-            "pk",
-            "user_id",
-            "user__full_name",
-            "user__email",
-            "user__organisation__name",
-            "enrolled_at",
-            "completed_at",
-            "last_activity_at",
-            "cycle_started_at",
-            "assignment__due_date",
-        )
+        for pk, user_id, full_name, email, organisation_name, completed, is_started, due_date in learners
     ]
     by_enrolment = {row.enrolment_id: row for row in rows}
-
-    # 2. Lessons done, per enrolment and module (required lessons only), in one grouped query.
-    module_lessons = {
-        module.page.pk: [
-            item.pk for item in module.items if isinstance(item, LessonPage) and item.pk in required
-        ]
-        for module in outline.modules
-    }
-    completions = LessonCompletion.objects.filter(_cycle_filter("completed_at"), enrolment__in=enrolments)
-    if lessons:
-        annotations = {
-            f"module_{module_id}": Count("pk", filter=Q(lesson_id__in=ids))
-            for module_id, ids in module_lessons.items()
-            if ids
-        }
-        if annotations:
-            for values in completions.values("enrolment_id").annotate(**annotations):
-                row = by_enrolment[values["enrolment_id"]]
-                for module_id in module_lessons:
-                    row.module_done[module_id] = values.get(f"module_{module_id}", 0)
-    lesson_counts = dict(
-        completions.filter(lesson_id__in=[lesson.pk for lesson in lessons])
-        .values("lesson_id")
-        .annotate(done=Count("pk"))
-        .values_list("lesson_id", "done")
-    )
-
-    # 3. Quizzes: best score, attempts and pass per learner.
-    results = quiz_results(quizzes, enrolments)
-    quiz_module = {quiz.pk: quiz.module_id for quiz in quizzes}
     rows_by_user = {row.user_id: row for row in rows}
-    for (user_id, quiz_id), result in results.items():
+
+    # 2. Lessons done in the current cycle: one grouped query giving each enrolment a bit mask of
+    # its lessons (bit i = lesson_ids[i]; a lesson is completed at most once per enrolment).
+    bit = {pk: 1 << index for index, pk in enumerate(lesson_ids + [quiz.pk for quiz in quizzes])}
+    masks = {}
+    if lesson_ids:
+        # 60 lessons per database integer; more only make more columns.
+        groups = [lesson_ids[start : start + MASK_BITS] for start in range(0, len(lesson_ids), MASK_BITS)]
+        columns = {
+            f"mask_{number}": Sum(
+                Case(
+                    *(When(lesson_id=pk, then=Value(1 << index)) for index, pk in enumerate(group)),
+                    default=Value(0),
+                ),
+                output_field=BigIntegerField(),
+            )
+            for number, group in enumerate(groups)
+        }
+        grouped = (
+            LessonCompletion.objects.filter(_cycle_filter("completed_at"), enrolment__in=enrolments)
+            .values("enrolment_id")
+            .annotate(**columns)
+            .values_list("enrolment_id", *columns)
+        )
+        for enrolment_id, *parts in grouped:
+            masks[enrolment_id] = sum(
+                int(part or 0) << (MASK_BITS * number) for number, part in enumerate(parts)
+            )
+
+    # 3. Quizzes: best score, attempts and pass per learner (passes join the mask).
+    for (user_id, quiz_id), result in quiz_results(quizzes, enrolments).items():
         row = rows_by_user.get(user_id)
         if row is None:
             continue
         row.quizzes[quiz_id] = result
-        if result.passed and quiz_id in required:
-            module_id = quiz_module[quiz_id]
-            row.module_done[module_id] = row.module_done.get(module_id, 0) + 1
+        if result.passed:
+            masks[row.enrolment_id] = masks.get(row.enrolment_id, 0) | bit[quiz_id]
 
     # 4. Practice tasks by status, current cycle.
     for enrolment_id, status, count in (
@@ -337,14 +350,35 @@ def course_report(course, user, organisation=None, assignment=""):
     ):
         by_enrolment[enrolment_id].tasks[status] = count
 
-    # Approved practice tasks count as done lessons through their LessonCompletion already.
-    module_required = {
-        module.page.pk: sum(1 for item in module.items if item.pk in required) for module in outline.modules
-    }
+    # Progress and module completion (approved practice tasks are lessons with a LessonCompletion).
+    required_mask = 0
+    module_masks = []
+    for module_id, items in modules:
+        mask = sum(bit[pk] for pk, _, required in items if required)
+        module_masks.append((module_id, mask))
+        required_mask |= mask
+    module_finished = Counter()
+    item_done = Counter()
+    mask_counts = Counter(masks.get(row.enrolment_id, 0) for row in rows if not row.completed)
+    completed_count = sum(1 for row in rows if row.completed)
     for row in rows:
-        row.done = sum(min(row.module_done.get(m, 0), total) for m, total in module_required.items())
-        if row.completed_at is not None:
-            row.done = row.total  # a completed cycle is 100% even if the course grew since
+        if row.completed:
+            row.done, row.status = row.total, COMPLETED
+        else:
+            mask = masks.get(row.enrolment_id, 0)
+            row.done = (mask & required_mask).bit_count()
+            if mask or row.started or row.quizzes:  # any lesson, any quiz attempt, or opened
+                row.status = IN_PROGRESS
+    for mask, count in mask_counts.items():  # few distinct masks: count per mask, not per learner
+        for module_id, module_mask in module_masks:
+            if mask & module_mask == module_mask:
+                module_finished[module_id] += count
+    for module_id, _ in module_masks:
+        module_finished[module_id] += completed_count  # a completed cycle finished every module
+    for mask, count in Counter(masks.get(row.enrolment_id, 0) for row in rows).items():
+        for pk, value in bit.items():
+            if mask & value:
+                item_done[pk] += count
 
     # 5. Certificates of these enrolments.
     now = timezone.now()
@@ -358,43 +392,56 @@ def course_report(course, user, organisation=None, assignment=""):
     # The funnel: learners who finished each module (every required item) and each item.
     funnel = []
     for module in outline.modules:
-        total = module_required[module.page.pk]
-        finished = sum(
-            1 for row in rows if row.completed_at or row.module_done.get(module.page.pk, 0) >= total
+        funnel.append(
+            FunnelStep(module.page.title, module_finished[module.page.pk], is_module=True, item=module.page)
         )
-        funnel.append(FunnelStep(module.page.title, finished, is_module=True, item=module.page))
         for item in module.items:
-            if isinstance(item, QuizPage):
-                done = sum(1 for row in rows if (r := row.quizzes.get(item.pk)) and r.passed)
-            else:
-                done = lesson_counts.get(item.pk, 0)
-            funnel.append(FunnelStep(item.title, done, item=item))
+            funnel.append(FunnelStep(item.title, item_done[item.pk], item=item))
 
     quiz_summaries = []
     for quiz in quizzes:
-        scores = [r.best for row in rows if (r := row.quizzes.get(quiz.pk)) and r.best is not None]
+        results = [result for row in rows if (result := row.quizzes.get(quiz.pk))]
+        scores = [result.best for result in results if result.best is not None]
         band_counts = Counter(min(int(score // 10), len(SCORE_BANDS) - 1) for score in scores)
-        bands = [
-            (f"{low}–{high}%", band_counts.get(index, 0)) for index, (low, high) in enumerate(SCORE_BANDS)
-        ]
         quiz_summaries.append(
             QuizSummary(
                 quiz=quiz,
-                learners=sum(1 for row in rows if (r := row.quizzes.get(quiz.pk)) and r.attempts),
-                passed=sum(1 for row in rows if (r := row.quizzes.get(quiz.pk)) and r.passed),
+                learners=sum(1 for result in results if result.attempts),
+                passed=item_done[quiz.pk],
                 average=round(sum(scores) / len(scores), 1) if scores else None,
-                bands=bands,
+                bands=[
+                    (f"{low}–{high}%", band_counts.get(i, 0)) for i, (low, high) in enumerate(SCORE_BANDS)
+                ],
             )
         )
     return CourseReport(
         course=course,
         outline=outline,
+        enrolments=enrolments,
         rows=rows,
         certificates_issued=certificates["issued"],
         certificates_expiring=certificates["expiring"],
         funnel=funnel,
         quizzes=quiz_summaries,
     )
+
+
+def add_dates(rows, enrolments=None):
+    """Fill in the enrolled, last activity and completed dates (in the site's time zone) of these
+    rows: a page of the gradebook (looked up by id), or every row of an export (pass the report's
+    `enrolments` queryset: one query, no list of ids)."""
+    rows = list(rows)
+    if enrolments is None:
+        enrolments = Enrolment.objects.filter(pk__in=[row.enrolment_id for row in rows])
+    dates = {
+        pk: rest
+        for pk, *rest in enrolments.order_by().values_list(
+            "pk", TruncDate("enrolled_at"), TruncDate("last_activity_at"), TruncDate("completed_at")
+        )
+    }
+    for row in rows:
+        row.enrolled_at, row.last_activity_at, row.completed_at = dates[row.enrolment_id]
+    return rows
 
 
 def filter_rows(rows, status=""):
@@ -508,14 +555,14 @@ def organisation_report(organisation):
 def learners_with_nothing_started(organisation):
     """Active members who have not opened any course page, done any lesson nor finished a course:
     not enrolled at all, or enrolled and never begun."""
-    begun = Enrolment.objects.filter(
+    begun = Enrolment.objects.filter(user=OuterRef("pk")).filter(
         Q(completed_at__isnull=False)
         | Q(last_activity_at__isnull=False)
-        | Q(lesson_completions__isnull=False)
-    ).values("user_id")
+        | Exists(LessonCompletion.objects.filter(enrolment=OuterRef("pk")))
+    )
     return (
         User.objects.filter(organisation=organisation, is_active=True)
-        .exclude(pk__in=begun)
+        .exclude(Exists(begun))
         .annotate(enrolments_count=Count("enrolments"))
         .order_by("full_name", "email")
     )
