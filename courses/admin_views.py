@@ -16,17 +16,20 @@ creates accounts and organisations).
 Both are registered in courses/wagtail_hooks.py.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin.widgets import AdminDateInput
 
@@ -37,7 +40,15 @@ from lms.sanitise import learner_html
 from lms.scoping import scope_queryset, sees_all_learners, visible_learners, visible_organisations
 
 from . import services
-from .assignments import assign_course, overdue_assignments, overdue_rows
+from .assignments import (
+    assign_course,
+    can_be_invited,
+    cancel_assignment,
+    change_due_date,
+    overdue_assignments,
+    overdue_rows,
+    send_invitations,
+)
 from .enrolment_csv import (
     MAX_CSV_BYTES,
     MAX_CSV_ROWS,
@@ -45,7 +56,7 @@ from .enrolment_csv import (
     import_enrolment_csv,
     parse_enrolment_csv,
 )
-from .models import CoursePage, LessonPage, ReviewEmailSetting, TaskSubmission
+from .models import Assignment, CoursePage, LessonPage, ReviewEmailSetting, TaskSubmission
 
 # --- Practice tasks -------------------------------------------------------------------------------
 
@@ -485,6 +496,201 @@ def bulk_enrol_confirm_view(request):
     return redirect("training:bulk_enrol")
 
 
+# --- assignments: list, change the due date, cancel, resend the invitation -----------------------
+
+CHANGE_PERMISSION = "courses.change_assignment"
+ASSIGNMENTS_PER_PAGE = 50
+
+
+def can_change_assignments(user):
+    return user.has_perm(CHANGE_PERMISSION)
+
+
+class AssignmentFilterForm(forms.Form):
+    STATUSES = [
+        ("", "Any status"),
+        ("open", "Not complete"),
+        ("overdue", "Overdue (due today or earlier)"),
+        ("due_soon", "Due in the next 7 days"),
+        ("completed", "Completed"),
+    ]
+    q = forms.CharField(label="Learner", required=False, help_text="Part of a name or email address.")
+    course = forms.ModelChoiceField(
+        queryset=CoursePage.objects.order_by("title"), required=False, empty_label="All courses"
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, empty_label="All organisations"
+    )
+    status = forms.ChoiceField(choices=STATUSES, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = visible_organisations(user)
+
+    def filter(self, assignments, today):
+        data = self.cleaned_data if self.is_valid() else {}
+        if query := (data.get("q") or "").strip():
+            assignments = assignments.filter(
+                Q(enrolment__user__full_name__icontains=query) | Q(enrolment__user__email__icontains=query)
+            )
+        if data.get("course"):
+            assignments = assignments.filter(enrolment__course=data["course"])
+        if data.get("organisation"):
+            assignments = assignments.filter(enrolment__user__organisation=data["organisation"])
+        status = data.get("status")
+        if status == "completed":
+            assignments = assignments.filter(enrolment__completed_at__isnull=False)
+        elif status == "open":
+            assignments = assignments.filter(enrolment__completed_at__isnull=True)
+        elif status == "overdue":
+            assignments = assignments.filter(pk__in=overdue_assignments(today=today).values("pk"))
+        elif status == "due_soon":
+            assignments = assignments.filter(
+                enrolment__completed_at__isnull=True,
+                due_date__gt=today,
+                due_date__lte=today + timedelta(days=7),
+            )
+        return assignments
+
+
+def assignments_in_scope(user):
+    """Every assignment the admin user may see (lms.scoping: managers, their organisations only)."""
+    assignments = Assignment.objects.select_related(
+        "enrolment__user__organisation", "enrolment__course", "assigned_by"
+    )
+    return scope_queryset(assignments, user, user_path="enrolment__user")
+
+
+def assignment_or_404(request, assignment_id):
+    """The assignment, if this user may see it; another organisation's gives 404, as a missing one."""
+    return get_object_or_404(assignments_in_scope(request.user), pk=assignment_id)
+
+
+def assignment_status(assignment, today):
+    if assignment.enrolment.completed_at is not None:
+        return "Completed"
+    days = (assignment.due_date - today).days
+    if days < 0:
+        return f"Overdue by {plural(-days, 'day')}"
+    if days == 0:
+        return "Due today (overdue at the end of the day)"
+    return f"Due in {plural(days, 'day')}"
+
+
+@require_http_methods(["GET"])
+def assignments_view(request):
+    require(can_view_reports, request)
+    today = timezone.localdate()
+    form = AssignmentFilterForm(request.GET or None, user=request.user)
+    assignments = form.filter(assignments_in_scope(request.user), today).order_by(
+        "due_date", "enrolment__user__full_name", "pk"
+    )
+    paginator = Paginator(assignments, ASSIGNMENTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    may_change = can_change_assignments(request.user)
+    rows = [
+        {
+            "assignment": assignment,
+            "learner": assignment.enrolment.user,
+            "status": assignment_status(assignment, today),
+            "late": assignment.enrolment.completed_at is None and assignment.due_date <= today,
+            "can_invite": may_change and can_be_invited(assignment.enrolment.user),
+        }
+        for assignment in page.object_list
+    ]
+    context = admin_context(
+        "Assignments",
+        "calendar",
+        filter_form=form,
+        page_obj=page,
+        rows=rows,
+        total=paginator.count,
+        querystring=query.urlencode(),
+        may_change=may_change,
+        next_url=request.get_full_path(),
+    )
+    return TemplateResponse(request, "courses/admin/assignments.html", context)
+
+
+class DueDateForm(forms.Form):
+    due_date = due_date_field(help_text="Today or later. The learner is emailed the new date.")
+
+    def clean_due_date(self):
+        return check_due_date(self.cleaned_data["due_date"])
+
+
+def back_to_list(request):
+    """Where to go after an action: the list as it was filtered (only a path on this site)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) and next_url.startswith(
+        reverse("training:assignments")
+    ):
+        return redirect(next_url)
+    return redirect("training:assignments")
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_due_date_view(request, assignment_id):
+    require(can_change_assignments, request)
+    assignment = assignment_or_404(request, assignment_id)
+    form = DueDateForm(request.POST or None, initial={"due_date": assignment.due_date})
+    if request.method == "POST" and form.is_valid():
+        change_due_date(assignment, form.cleaned_data["due_date"], request.user)
+        messages.success(
+            request,
+            f"“{assignment.enrolment.course.title}” for {assignment.enrolment.user.full_name} is now due "
+            f"{long_date(assignment.due_date)}.",
+        )
+        return back_to_list(request)
+    title = f"Change the due date: {assignment.enrolment.user.full_name}"
+    context = admin_context(
+        title,
+        "calendar",
+        parents=[(reverse("training:assignments"), "Assignments")],
+        form=form,
+        assignment=assignment,
+        next_url=request.GET.get("next", ""),
+    )
+    return TemplateResponse(request, "courses/admin/assignment_due_date.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_cancel_view(request, assignment_id):
+    require(can_change_assignments, request)
+    assignment = assignment_or_404(request, assignment_id)
+    if request.method == "POST":
+        cancel_assignment(assignment)
+        messages.success(
+            request,
+            f"Cancelled “{assignment.enrolment.course.title}” for {assignment.enrolment.user.full_name}; "
+            "they stay enrolled, with no due date.",
+        )
+        return back_to_list(request)
+    context = admin_context(
+        f"Cancel the assignment: {assignment.enrolment.user.full_name}",
+        "calendar",
+        parents=[(reverse("training:assignments"), "Assignments")],
+        assignment=assignment,
+        next_url=request.GET.get("next", ""),
+    )
+    return TemplateResponse(request, "courses/admin/assignment_cancel.html", context)
+
+
+@require_POST
+def assignment_invite_view(request, assignment_id):
+    require(can_change_assignments, request)
+    assignment = assignment_or_404(request, assignment_id)
+    learner = assignment.enrolment.user
+    if can_be_invited(learner):
+        send_invitations([learner.pk], assignment.enrolment.course)
+        messages.success(request, f"A new invitation to set a password will be emailed to {learner.email}.")
+    else:
+        messages.warning(request, f"{learner.full_name} has already set a password: no invitation was sent.")
+    return back_to_list(request)
+
+
 # --- overdue report ------------------------------------------------------------------------------
 
 
@@ -565,6 +771,10 @@ training_urlpatterns = [
     path("assign/", assign_view, name="assign"),
     path("bulk-enrol/", bulk_enrol_view, name="bulk_enrol"),
     path("bulk-enrol/confirm/", bulk_enrol_confirm_view, name="bulk_enrol_confirm"),
+    path("assignments/", assignments_view, name="assignments"),
+    path("assignments/<int:assignment_id>/due-date/", assignment_due_date_view, name="assignment_due_date"),
+    path("assignments/<int:assignment_id>/cancel/", assignment_cancel_view, name="assignment_cancel"),
+    path("assignments/<int:assignment_id>/invite/", assignment_invite_view, name="assignment_invite"),
     path("overdue/", overdue_view, name="overdue"),
     path("overdue.csv", overdue_csv_view, name="overdue_csv"),
 ]

@@ -22,7 +22,7 @@ from lms.emails import absolute_url
 from lms.models import User
 
 from . import notifications
-from .models import Assignment
+from .models import Assignment, ReminderLog
 from .services import course_outlines, enrol, progress_for_enrolments
 
 # --- assigning a course ------------------------------------------------------------------------
@@ -61,6 +61,39 @@ def assign_to_organisation(course, organisation, due_date, assigned_by, note="")
     return assign_course(course, members, due_date, assigned_by, note)
 
 
+def change_due_date(assignment, due_date, changed_by):
+    """Move an assignment's due date (to extend it, usually) and tell the learner. Its due-soon and
+    overdue reminders may go out again, for the new date."""
+    with transaction.atomic():
+        Assignment.objects.filter(pk=assignment.pk).update(due_date=due_date, assigned_by=changed_by)
+        assignment.due_date, assignment.assigned_by = due_date, changed_by
+        forget_due_date_reminders(assignment.enrolment)
+        notifications.notify_course_assigned(assignment, due_date_changed=True)
+    return assignment
+
+
+def cancel_assignment(assignment):
+    """Take the assignment (the due date) away. The enrolment and the learner's progress stay:
+    they may carry on, with no date to meet."""
+    with transaction.atomic():
+        forget_due_date_reminders(assignment.enrolment)
+        assignment.delete()
+
+
+def forget_due_date_reminders(enrolment):
+    ReminderLog.objects.filter(
+        enrolment=enrolment,
+        cycle=enrolment.cycle,
+        stage__in=[ReminderLog.Stage.DUE_SOON, ReminderLog.Stage.OVERDUE],
+    ).delete()
+
+
+def can_be_invited(user):
+    """Whether an invitation to set a password still makes sense: the account never had one and
+    was never used."""
+    return user.is_active and not user.has_usable_password() and user.last_login is None
+
+
 def current_cycle_assignments():
     """Assignments for the enrolment's current cycle. One due before a retake began belongs to an
     earlier (completed) cycle: it is neither overdue nor due soon."""
@@ -71,11 +104,15 @@ def current_cycle_assignments():
 
 
 def overdue_assignments(course=None, organisation=None, today=None):
-    """Incomplete assignments past their due date, for active learners, oldest due first.
-    One query however many rows (learner, organisation and course come with it)."""
+    """Incomplete assignments due today or earlier, for active learners, oldest due first.
+    One query however many rows (learner, organisation and course come with it).
+
+    A due date of today counts: by the end of the day it is late, and a trainer following up wants
+    to see it now (it shows as "due today"). Learners themselves see "overdue" only from the next
+    day (Assignment.is_overdue), when the overdue reminder goes out too."""
     today = today or timezone.localdate()
     assignments = current_cycle_assignments().filter(
-        due_date__lt=today,
+        due_date__lte=today,
         enrolment__completed_at__isnull=True,
         enrolment__user__is_active=True,
     )

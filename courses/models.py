@@ -430,9 +430,7 @@ class TaskSubmissionRecord(models.Model):
 
     class Meta:
         ordering = ["submission", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["submission", "number"], name="one_record_per_try")
-        ]
+        constraints = [models.UniqueConstraint(fields=["submission", "number"], name="one_record_per_try")]
 
     def __str__(self):
         return f"Try {self.number}: {self.submission}"

@@ -300,9 +300,7 @@ def start_retake(enrolment):
     return bool(updated)
 
 
-def submit_task(
-    enrolment, lesson, text="", *, answer=None, check_results=None, attachment=None, passed=None
-):
+def submit_task(enrolment, lesson, text="", *, answer=None, check_results=None, attachment=None, passed=None):
     """Save a learner's try at a practice task or activity and keep it in the history.
 
     Text is stored as typed (sanitised when shown). `passed` is for activities marked by their

@@ -86,6 +86,13 @@ def register_training_menu():
             allowed=can_bulk_enrol,
         ),
         PermissionMenuItem(
+            "Assignments",
+            reverse("training:assignments"),
+            icon_name="list-ul",
+            order=250,
+            allowed=can_view_reports,
+        ),
+        PermissionMenuItem(
             "Overdue", reverse("training:overdue"), icon_name="warning", order=300, allowed=can_view_reports
         ),
     ]

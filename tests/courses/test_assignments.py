@@ -84,7 +84,7 @@ def test_overdue_lists_incomplete_past_due_assignments_only(course, learner, oth
     assign_course(course, [other_learner], days_from_today(-3), trainer)  # completed below
     Enrolment.objects.filter(user=other_learner).update(completed_at=timezone.now())
     on_time = make_user(email="ontime@example.gov.au", full_name="On Time")
-    assign_course(course, [on_time], days_from_today(0), trainer)  # due today: not overdue yet
+    assign_course(course, [on_time], days_from_today(1), trainer)  # due tomorrow: not overdue yet
 
     overdue = list(overdue_assignments())
 
