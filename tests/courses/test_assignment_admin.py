@@ -17,6 +17,7 @@ from courses.models import Assignment, Enrolment, ReminderLog
 from lms.models import Organisation, User
 from lms.scoping import set_organisation_managers
 from quizzes.factories import make_course
+from tests.two_step import sign_in_to_admin
 
 from ..conftest import run_on_commit
 
@@ -74,7 +75,7 @@ def test_a_due_date_of_today_counts_as_overdue(people):
 
 
 def test_the_list_shows_every_assignment_with_its_status(client, trainer, people):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     html, names = listed(client)
     assert names == ["Lee Late", "Tam Today", "Dee Done", "Sol Soon"]  # by due date, then name
     assert "Overdue by 1 day" in html and "Due today (overdue at the end of the day)" in html
@@ -83,7 +84,7 @@ def test_the_list_shows_every_assignment_with_its_status(client, trainer, people
 
 
 def test_filters(client, trainer, people, agencies, course):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assert listed(client, status="overdue")[1] == ["Lee Late", "Tam Today"]
     assert listed(client, status="due_soon")[1] == ["Sol Soon"]
     assert listed(client, status="completed")[1] == ["Dee Done"]
@@ -95,7 +96,7 @@ def test_filters(client, trainer, people, agencies, course):
 
 
 def test_changing_the_due_date_tells_the_learner_and_rearms_its_reminders(client, trainer, people):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assignment = assignment_of(people["late"])
     ReminderLog.objects.create(enrolment=assignment.enrolment, stage=ReminderLog.Stage.OVERDUE)
     url = reverse("training:assignment_due_date", args=[assignment.pk])
@@ -115,7 +116,7 @@ def test_changing_the_due_date_tells_the_learner_and_rearms_its_reminders(client
 
 
 def test_cancelling_keeps_the_enrolment_and_progress(client, trainer, people):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     assignment = assignment_of(people["today"])
     url = reverse("training:assignment_cancel", args=[assignment.pk])
     assert "Yes, cancel the assignment" in client.get(url).content.decode()
@@ -130,7 +131,7 @@ def test_cancelling_keeps_the_enrolment_and_progress(client, trainer, people):
 
 
 def test_resend_an_invitation_only_to_an_account_never_used(client, trainer, people, course):
-    client.force_login(trainer)
+    sign_in_to_admin(client, trainer)
     invited = make_user(email="new@own.gov.au", full_name="Nia New")
     invited.set_unusable_password()
     invited.save()
@@ -153,7 +154,7 @@ def test_organisation_managers_see_and_change_only_their_people(client, people, 
     own, _ = agencies
     manager = make_user(email="manager@own.gov.au", full_name="Mia Manager", organisation=own)
     set_organisation_managers(own, [manager])
-    client.force_login(manager)
+    sign_in_to_admin(client, manager)
     html, names = listed(client)
     assert names == ["Lee Late", "Tam Today"]
     assert "Other Agency" not in html  # not even in the organisation filter
