@@ -20,7 +20,14 @@ def test_loads_the_demo_course_tree(loaded_courses):
     course = CoursePage.objects.get(slug="social-media-starter")
     kinds = set(ModulePage.objects.child_of(course).values_list("kind", flat=True))
     assert kinds == {"knowledge", "skill", "practice"}
-    assert LessonPage.objects.descendant_of(course).count() == 4
+    assert LessonPage.objects.descendant_of(course).exact_type(LessonPage).count() == 4
+    # A draft post in the Skill module, a scenario and a metrics exercise in the Practice module.
+    activities = LessonPage.objects.descendant_of(course).not_exact_type(LessonPage).specific()
+    assert sorted(type(page).__name__ for page in activities) == [
+        "DraftPostPage",
+        "MetricsExercisePage",
+        "ScenarioPage",
+    ]
     quiz = QuizPage.objects.descendant_of(course).get()
     assert len(quiz.questions()) == 3
     assert all(q.general_feedback for q in quiz.questions())

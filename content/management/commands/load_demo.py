@@ -161,7 +161,10 @@ class Command(BaseCommand):
     def complete(self, enrolment, lessons):
         for lesson in lessons:
             record_visit(enrolment, lesson)
-            if not lesson.requires_approval:
+            if lesson.is_activity and not lesson.requires_approval:
+                # A practice activity its checks complete: one passing try, for the story.
+                submit_task(enrolment, lesson, "Done by the demo learner.", passed=True)
+            elif not lesson.completed_by_submission:
                 complete_lesson(enrolment, lesson)
 
     def take_quiz(self, user, quiz, right):
