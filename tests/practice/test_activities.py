@@ -239,3 +239,12 @@ def test_a_reflection_needs_enough_words_and_waits_for_review(client, enrolled, 
     assert submission.text == table and submission.status == TaskSubmission.Status.PENDING
     html = client.get(page.url).content.decode()
     assert "<td>Pool opening times" in html and "<script>alert(1)" not in html
+
+
+def test_an_automatic_activity_shows_its_model_answer_only_once_complete(client, enrolled, module, learner):
+    page = make_metrics_exercise(module, model_answer="<p>MODEL-ANSWER-TEXT</p>")
+    post(client, page, "metrics", answers(page, learner, delta=1))
+    assert TaskSubmission.objects.get().status == TaskSubmission.Status.CHANGES
+    assert "MODEL-ANSWER-TEXT" not in client.get(page.url).content.decode()
+    post(client, page, "metrics", answers(page, learner))
+    assert "MODEL-ANSWER-TEXT" in client.get(page.url).content.decode()
