@@ -36,7 +36,7 @@ NEEDS_SET_UP = (
     "The admin can issue and revoke certificates, so it needs two-step sign-in: set up an "
     "authenticator app below, then continue to the admin."
 )
-NEEDS_CODE = "To open the admin, enter a code from your authenticator app (or a recovery code)."
+NEEDS_CODE = "To open the admin, confirm it is you with your authenticator app or security key."
 
 
 def can_reach_admin(user):
@@ -68,6 +68,13 @@ def give_authenticator_app(user, secret):
     RecoveryCodes.activate(user)
 
 
+def second_step_url(user):
+    """Where to ask a signed-in person for their second step: a code (authenticator app or recovery
+    code), or their security key when that is all they have."""
+    has_app = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    return "mfa_reauthenticate" if has_app else "mfa_reauthenticate_webauthn"
+
+
 class TwoStepAdapter(DefaultMFAAdapter):
     """allauth.mfa's adapter: the site's name in authenticator apps (MFA_TOTP_ISSUER), and no
     removing the last authenticator for people who can reach the admin."""
@@ -79,6 +86,8 @@ class TwoStepAdapter(DefaultMFAAdapter):
     }
 
     def can_delete_authenticator(self, authenticator):
+        """allauth asks this before turning off the authenticator app; RemoveSecurityKeyView
+        (lms/views.py) asks it before removing a security key."""
         if authenticator.type not in SECOND_STEP_TYPES or not can_reach_admin(authenticator.user):
             return True
         others = Authenticator.objects.filter(user_id=authenticator.user_id, type__in=SECOND_STEP_TYPES)
@@ -111,7 +120,7 @@ class AdminTwoStepMiddleware:
             if not session_passed_second_step(request):
                 messages.info(request, NEEDS_CODE)
                 next_url = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse('mfa_reauthenticate')}?{next_url}")
+                return redirect(f"{reverse(second_step_url(request.user))}?{next_url}")
         return self.get_response(request)
 
     @staticmethod

@@ -18,6 +18,7 @@ account_patterns = [
     path("profile/", views.profile, name="profile"),
     path("3rdparty/", views.connections, name="socialaccount_connections"),
     path("2fa/", views.two_step, name="mfa_index"),
+    path("2fa/webauthn/keys/<int:pk>/remove/", views.remove_security_key, name="mfa_remove_webauthn"),
     # Invitation and reset links emailed before allauth: now lead to allauth's page.
     path("password-reset/<uidb64>/<token>/", views.legacy_password_link, name="password_reset_confirm"),
     path("", include("allauth.urls")),

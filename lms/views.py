@@ -3,7 +3,9 @@ Wagtail's front-end login pages, and invitation links sent before allauth."""
 
 from allauth.account import views as allauth_views
 from allauth.core.ratelimit import consume_or_429
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base import views as mfa_views
+from allauth.mfa.webauthn import views as webauthn_views
 from allauth.socialaccount import views as socialaccount_views
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -57,6 +59,21 @@ class TwoStepView(mfa_views.IndexView):
 
 
 two_step = login_required(TwoStepView.as_view())
+
+
+class RemoveSecurityKeyView(webauthn_views.RemoveWebAuthnView):
+    """allauth's "remove a security key", refusing the last authenticator of someone who can reach
+    the admin (as allauth does itself for the authenticator app, through the adapter)."""
+
+    def form_valid(self, form):
+        adapter = get_mfa_adapter()
+        if not adapter.can_delete_authenticator(self.get_object()):
+            messages.error(self.request, adapter.error_messages["cannot_delete_authenticator"])
+            return redirect("mfa_list_webauthn")
+        return super().form_valid(form)
+
+
+remove_security_key = login_required(RemoveSecurityKeyView.as_view())
 
 
 @require_http_methods(["GET", "POST"])

@@ -291,7 +291,9 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # per account). The QR code is an SVG data: URI, which img-src already allows.
 INSTALLED_APPS += ["allauth.mfa"]
 MFA_ADAPTER = "lms.mfa.TwoStepAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Security keys and passkeys (WebAuthn, fido2) as a second step too. Browsers allow WebAuthn only in
+# a secure context (https, or http://localhost), and the relying party ID is the site's host name.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
 MFA_FORMS = {
     "authenticate": "lms.forms.TwoStepLoginForm",

@@ -317,3 +317,46 @@ def test_reset_two_step_touches_nobody_else():
 def test_reset_mfa_refuses_an_unknown_address():
     with pytest.raises(CommandError, match="No account"):
         call_command("reset_mfa", "nobody@example.gov.au", stdout=StringIO())
+
+
+# --- security keys (WebAuthn; the ceremony itself is in tests/e2e/test_security_key_browser.py) -----
+
+
+def add_security_key(user, name="Work laptop"):
+    """A stored security key (what allauth keeps after the browser's ceremony)."""
+    return Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": name})
+
+
+def test_someone_with_only_a_security_key_is_asked_for_it(client):
+    trainer = make_trainer()
+    add_security_key(trainer)
+    client.force_login(trainer)  # a session that skipped the second step
+
+    response = client.get("/admin/")
+    assert response.url == reverse("mfa_reauthenticate_webauthn") + "?next=%2Fadmin%2F"
+
+
+def test_staff_may_remove_a_security_key_but_not_their_last_authenticator(client):
+    trainer = make_trainer()
+    first, second = add_security_key(trainer, "Laptop"), add_security_key(trainer, "Phone")
+    sign_in_to_admin(client, trainer)  # with an authenticator app as well
+    keys = page_text(client.get(reverse("mfa_list_webauthn")))
+    assert "Laptop" in keys and "Phone" in keys
+
+    assert client.post(reverse("mfa_remove_webauthn", args=[first.pk])).status_code == 302
+    assert not Authenticator.objects.filter(pk=first.pk).exists()
+
+    Authenticator.objects.filter(
+        user=trainer, type=Authenticator.Type.TOTP
+    ).delete()  # the key is all that is left
+    refused = client.post(reverse("mfa_remove_webauthn", args=[second.pk]), follow=True)
+    assert Authenticator.objects.filter(pk=second.pk).exists()
+    assert "needs two-step sign-in" in page_text(refused)
+
+
+def test_nobody_removes_another_persons_security_key(client, learner):
+    trainer = make_trainer()
+    key = add_security_key(trainer)
+    log_in_with_password(client, learner.email)
+    assert client.post(reverse("mfa_remove_webauthn", args=[key.pk])).status_code == 404
+    assert Authenticator.objects.filter(pk=key.pk).exists()
