@@ -74,10 +74,12 @@ clean:
 	rm -rf var/test.sqlite3* var/ci .pytest_cache
 
 ## bench: speed and memory figures (certificate render, quiz submit, page latency and queries,
-## peak memory), then requests per second on the public pages under gunicorn
+## peak memory), the Reports pages and exports on PostgreSQL with generate_load_data's 20,000
+## learners, then requests per second on the public pages under gunicorn
 bench: $(VENV)/.installed
 	@scripts/install-system-packages.sh --bench
 	@rm -f bench/results.json
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/quiz_bench.py
+	PG_URL=$(PG_URL) $(BIN)/python bench/reports_bench.py
 	bash bench/throughput.sh

@@ -28,9 +28,10 @@ EMAIL_DOMAIN = "load-{}.example"
 ORGANISATION_PREFIX = "Load test organisation"
 FIRST_NAMES = "Alex Sam Jo Chris Pat Kim Lee Robin Ash Jamie Taylor Morgan Casey Drew Jordan Riley".split()
 LAST_NAMES = "Nguyen Smith Jones Williams Brown Wilson Taylor Martin Lee Chen Singh Kelly Walker Hall".split()
-# Share of enrolments at each stage: completed, in progress (some lessons and maybe a quiz), not started.
-# With the shipped courses (9-10 lessons each) this gives about 25 lesson completions per learner.
-STAGES = [("completed", 0.66), ("in_progress", 0.27), ("not_started", 0.07)]
+# Share of enrolments in progress (done more than half the items); the share completed is worked out
+# from --completions and the courses' lessons, the rest have not started.
+IN_PROGRESS_SHARE = 0.25
+IN_PROGRESS_LESSON_SHARE = 0.7  # of the course's lessons, on average
 # The taster course (content/courses/00-demo) is not one of "the three courses".
 TASTER_SLUG = "social-media-starter"
 
@@ -43,6 +44,9 @@ class Command(BaseCommand):
         parser.add_argument("--organisations", type=int, default=50)
         parser.add_argument(
             "--courses", type=int, default=3, help="How many courses (the first, in tree order)."
+        )
+        parser.add_argument(
+            "--completions", type=int, default=500_000, help="About how many lesson completions."
         )
         parser.add_argument(
             "--attempts",
@@ -78,7 +82,20 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = self.make_organisations(options["organisations"])
             users = self.make_users(options["learners"], organisations, rng)
-            enrolments = self.make_enrolments(users, courses, rng)
+            lessons = sum(
+                1 for outline in outlines.values() for item in outline.items if isinstance(item, LessonPage)
+            )
+            per_learner = options["completions"] / max(1, options["learners"])
+            completed = (per_learner - IN_PROGRESS_SHARE * IN_PROGRESS_LESSON_SHARE * lessons) / max(
+                1, lessons
+            )
+            completed = min(max(completed, 0.05), 1 - IN_PROGRESS_SHARE)
+            stages = [
+                ("completed", completed),
+                ("in_progress", IN_PROGRESS_SHARE),
+                ("not_started", 1 - IN_PROGRESS_SHARE - completed),
+            ]
+            enrolments = self.make_enrolments(users, courses, rng, stages)
             self.make_progress(enrolments, outlines, rng, options["attempts"])
         self.step("Done")
 
@@ -133,12 +150,12 @@ class Command(BaseCommand):
             )
         return self.bulk(User, rows, "Learners")
 
-    def make_enrolments(self, users, courses, rng):
+    def make_enrolments(self, users, courses, rng, stages):
         rows = []
         now = timezone.now()
         for user in users:
             for course in courses:
-                stage = rng.choices([s for s, _ in STAGES], weights=[w for _, w in STAGES])[0]
+                stage = rng.choices([s for s, _ in stages], weights=[w for _, w in stages])[0]
                 enrolment = Enrolment(user=user, course=course)
                 enrolment.stage = stage
                 if stage != "not_started":
