@@ -94,7 +94,9 @@ def test_the_next_login_asks_for_a_code_and_refuses_a_wrong_one(client, learner)
     response = log_in_with_password(client, learner.email)
     assert response.status_code == 302 and response.url == reverse("mfa_authenticate")
     assert not is_logged_in(client)  # the password alone does not sign in
-    assert "Enter your code" in page_text(client.get(response.url))
+    code_page = page_text(client.get(response.url))
+    assert "Enter your code" in code_page
+    assert "Use a security key" not in code_page  # offered only to people who added one
 
     wrong = client.post(reverse("mfa_authenticate"), {"code": "12345"})
     assert wrong.status_code == 200 and "Incorrect code" in page_text(wrong) and not is_logged_in(client)

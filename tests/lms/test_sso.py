@@ -6,11 +6,14 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user
+from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from courses.factories import make_user
 from lms import services
 from lms.models import IdentityProvider, Organisation, OrganisationDomain, User
 from tests.sso_provider.harness import CLIENT_ID, CLIENT_SECRET, callback_path
+from tests.two_step import give_authenticator_app, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +219,20 @@ def test_someone_who_came_by_single_sign_on_can_set_a_password(
     client.post("/accounts/password/reset/", {"email": "ash@finance.gov.au"})
     assert [m.to for m in mailoutbox] == [["ash@finance.gov.au"]]
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_single_sign_on_still_asks_for_the_second_step(client, oidc_provider, identity_provider, finance):
+    """allauth's code step follows every way in: a trainer with an authenticator app who signs in
+    with their organisation gives a code before they are signed in, then reaches the admin."""
+    trainer = make_user(email="tess.hall@finance.gov.au", full_name="Tess Hall", role=User.Role.TRAINER)
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    secret = give_authenticator_app(trainer)
+    oidc_provider.add_person("tess", "tess.hall@finance.gov.au", "Tess Hall")
+
+    answer = sso_login(client, oidc_provider, "tess")
+    assert answer.status_code == 302 and answer["Location"] == reverse("mfa_authenticate")
+    assert not get_user(client).is_authenticated
+    done = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert done.status_code == 302 and get_user(client) == trainer
+    assert SocialAccount.objects.get(provider=PROVIDER_ID).user == trainer
+    assert client.get("/admin/").status_code == 200
