@@ -18,6 +18,7 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from practice.models import DraftPostPage, MetricsExercisePage, Platform, ReflectionPage, ScenarioPage
 from quizzes.gift import GiftError, import_gift
 from quizzes.models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
+from surveys.models import CourseSurvey, SurveyItem
 
 from .models import LoadedPage
 
@@ -327,6 +328,8 @@ class CourseLoader:
                 self.sync_quiz(
                     module, module_data["quiz"], f"{module_source}.quiz", data["title"], path.parent
                 )
+        if data.get("survey"):
+            self.sync_survey(course, data["survey"], f"{source}#survey")
 
     def sync_quiz(self, module, quiz_data, source, course_title, folder):
         category_name = f"{course_title}: {quiz_data['title']}"[:200]
@@ -387,6 +390,21 @@ class CourseLoader:
                 for o in options
             ],
         )
+
+    def sync_survey(self, course, survey_data, source):
+        """The course's default feedback survey, made once: after that it is the trainers' (they
+        edit it under *Course surveys*), so a survey that exists is left alone."""
+        if CourseSurvey.objects.filter(course=course).exists():
+            self.report.unchanged.append(source)
+            return
+        statements = survey_data.get("statements") or []
+        if not statements or not all(isinstance(text, str) and text.strip() for text in statements):
+            raise ContentError(f"{source}: a survey needs a list of statements.")
+        fields = {key: survey_data[key] for key in ("intro", "comment_prompt") if survey_data.get(key)}
+        survey = CourseSurvey(course=course, **fields)
+        survey.items = [SurveyItem(statement=text.strip(), sort_order=n) for n, text in enumerate(statements)]
+        survey.save()
+        self.report.created.append(source)
 
     def sync_page(self, parent, model, source, fields):
         """Create, update or skip one page, recording what was loaded."""

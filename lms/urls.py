@@ -36,6 +36,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("certificates/", include("certificates.urls")),
     path("practice/", include("practice.urls")),
+    path("surveys/", include("surveys.urls")),
 ]
 
 if settings.DEBUG:

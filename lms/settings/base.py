@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "practice",
+    "surveys",
     "dashboard",
     "reports",
     "content",
