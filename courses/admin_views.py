@@ -16,7 +16,7 @@ creates accounts and organisations).
 Both are registered in courses/wagtail_hooks.py.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -31,13 +31,21 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import AdminDateInput
 
 from lms.admin_utils import admin_context, long_date, plural, require
 from lms.exports import spreadsheet_writer
 from lms.models import Organisation, User
 from lms.sanitise import learner_html
-from lms.scoping import scope_queryset, sees_all_learners, visible_learners, visible_organisations
+from lms.scoping import (
+    can_see_learners,
+    scope_queryset,
+    sees_all_learners,
+    visible_learners,
+    visible_organisations,
+)
+from lms.services import pending_membership_requests, pending_role_claims
 
 from . import services
 from .assignments import (
@@ -56,7 +64,7 @@ from .enrolment_csv import (
     import_enrolment_csv,
     parse_enrolment_csv,
 )
-from .models import Assignment, CoursePage, LessonPage, ReviewEmailSetting, TaskSubmission
+from .models import Assignment, CoursePage, Enrolment, LessonPage, ReviewEmailSetting, TaskSubmission
 
 # --- Practice tasks -------------------------------------------------------------------------------
 
@@ -212,6 +220,7 @@ task_urlpatterns = [
 # --- Training -------------------------------------------------------------------------------------
 
 ASSIGN_PERMISSION = "courses.add_assignment"
+REVIEW_ACCOUNTS_PERMISSION = "lms.review_accounts"  # the Account approvals queue (lms/admin_views.py)
 REPORT_PERMISSION = "courses.view_assignment"
 OVERDUE_PER_PAGE = 50
 
@@ -689,6 +698,71 @@ def assignment_invite_view(request, assignment_id):
     else:
         messages.warning(request, f"{learner.full_name} has already set a password: no invitation was sent.")
     return back_to_list(request)
+
+
+# --- the admin home page's "Work waiting" panel ---------------------------------------------------
+
+
+class WorkWaitingPanel(Component):
+    """The admin home page's summary of what needs doing (construct_homepage_panels): practice
+    tasks waiting for review, role and organisation claims waiting, courses completed this week,
+    and assignments due in the next 7 days or overdue. Each figure shows only to people who may act
+    on it, scoped as the lists it links to (organisation managers count their own people)."""
+
+    name = "work_waiting"
+    order = 50
+    template_name = "courses/admin/home_panel.html"
+
+    def get_context_data(self, parent_context):
+        user = parent_context["request"].user
+        today = timezone.localdate()
+        figures = []
+        if lesson_ids := reviewable_lesson_ids(user):
+            waiting = TaskSubmission.objects.filter(
+                lesson_id__in=lesson_ids, status=TaskSubmission.Status.PENDING
+            ).count()
+            figures.append((waiting, "practice task", "waiting for review", reverse("practice_tasks:index")))
+        if user.has_perm(REVIEW_ACCOUNTS_PERMISSION):
+            claims = pending_role_claims().count() + pending_membership_requests().count()
+            figures.append(
+                (claims, "role or organisation claim", "waiting", reverse("account_approvals:index"))
+            )
+        if can_see_learners(user):
+            week_start = timezone.make_aware(
+                datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time())
+            )
+            completions = scope_queryset(
+                Enrolment.objects.filter(completed_at__gte=week_start), user, user_path="user"
+            ).count()
+            figures.append((completions, "course", "completed this week (since Monday)", None))
+        if can_view_reports(user):
+            open_assignments = scope_queryset(
+                Assignment.objects.filter(
+                    enrolment__completed_at__isnull=True, enrolment__user__is_active=True
+                ),
+                user,
+                user_path="enrolment__user",
+            )
+            due_soon = open_assignments.filter(due_date__gt=today, due_date__lte=today + timedelta(days=7))
+            overdue = scope_queryset(overdue_assignments(today=today), user, user_path="enrolment__user")
+            assignments_url = reverse("training:assignments")
+            figures.append(
+                (
+                    due_soon.count(),
+                    "assignment",
+                    "due in the next 7 days",
+                    f"{assignments_url}?status=due_soon",
+                )
+            )
+            figures.append(
+                (overdue.count(), "assignment", "overdue (due today or earlier)", reverse("training:overdue"))
+            )
+        return {
+            "figures": [
+                {"count": count, "what": plural(count, noun).split(" ", 1)[1], "state": state, "url": url}
+                for count, noun, state, url in figures
+            ]
+        }
 
 
 # --- overdue report ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from lms.admin_utils import PermissionMenuItem
 from . import services
 from .access import AccessRefused, ModuleLocked, open_course_item
 from .admin_views import (
+    WorkWaitingPanel,
     can_assign,
     can_bulk_enrol,
     can_view_reports,
@@ -106,3 +107,12 @@ def register_assignment_permissions():
         content_type__app_label="courses",
         codename__in=["add_assignment", "change_assignment", "view_assignment"],
     )
+
+
+# --- the admin home page ----------------------------------------------------------------------------
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_waiting_panel(request, panels):
+    # First on the page: what a trainer or manager should act on today.
+    panels.insert(0, WorkWaitingPanel())
