@@ -18,7 +18,7 @@ Definitions (the README's Reports section says the same):
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import (
@@ -75,28 +75,55 @@ class QuizResult:
     passed: bool = False
 
 
-@dataclass
 class LearnerRow:
-    """One enrolment in a course report: the gradebook's row."""
+    """One enrolment in a course report: the gradebook's row. A plain class with slots: a report
+    makes one per learner (20,000 and more), so it is kept light."""
 
-    enrolment_id: int
-    user_id: int
-    full_name: str
-    email: str
-    organisation: str
-    completed: bool
-    started: bool  # opened the course since the current cycle began
-    due_date: object
-    assigned: bool
-    overdue: bool = False
-    enrolled_at: object = None  # the dates come from add_dates()
-    last_activity_at: object = None
-    completed_at: object = None
-    done: int = 0
-    quizzes: dict = field(default_factory=dict)  # quiz id -> QuizResult
-    tasks: Counter = field(default_factory=Counter)  # TaskSubmission status -> count
-    total: int = 0
-    status: str = NOT_STARTED  # set by course_report once progress is known
+    __slots__ = (
+        "enrolment_id",
+        "user_id",
+        "full_name",
+        "email",
+        "organisation",
+        "completed",
+        "started",
+        "due_date",
+        "assigned",
+        "overdue",
+        "enrolled_at",
+        "last_activity_at",
+        "completed_at",
+        "done",
+        "quizzes",
+        "tasks",
+        "total",
+        "status",
+        "scores",
+    )
+
+    def __init__(self, values, overdue, total):
+        """`values`: (enrolment id, user id, full name, email, organisation name, completed, started,
+        due date) as course_report selects them."""
+        (
+            self.enrolment_id,
+            self.user_id,
+            self.full_name,
+            self.email,
+            organisation,
+            self.completed,
+            self.started,  # opened the course since the current cycle began
+            self.due_date,
+        ) = values
+        self.organisation = organisation or ""
+        self.assigned = self.due_date is not None
+        self.overdue = overdue
+        self.total = total
+        self.enrolled_at = self.last_activity_at = self.completed_at = None  # from add_dates()
+        self.done = 0
+        self.quizzes = {}  # quiz id -> QuizResult
+        self.tasks = None  # TaskSubmission status -> count, when there are any
+        self.status = NOT_STARTED  # set by course_report once progress is known
+        self.scores = ()
 
     @property
     def percent(self):
@@ -108,7 +135,8 @@ class LearnerRow:
 
     @property
     def task_summary(self):
-        return ", ".join(f"{count} {TASK_LABELS[status]}" for status, count in sorted(self.tasks.items()))
+        tasks = sorted((self.tasks or {}).items())
+        return ", ".join(f"{count} {TASK_LABELS[status]}" for status, count in tasks)
 
 
 @dataclass
@@ -198,7 +226,7 @@ def _cycle_filter(date_field):
     )
 
 
-def quiz_results(quizzes, enrolments):
+def quiz_results(quizzes, enrolments, retaking=None):
     """{(user id, quiz id): QuizResult} for the learners of `enrolments`, current cycle only: one
     grouped query for learners on their first cycle, one small one for those retaking."""
     quiz_ids = [quiz.pk for quiz in quizzes]
@@ -224,9 +252,10 @@ def quiz_results(quizzes, enrolments):
             passed = row["last_pass"] == row["last_number"]
         best = float(row["best"]) if row["best"] is not None else None
         results[row["user_id"], row["quiz_id"]] = QuizResult(row["attempts"], best, passed)
-    retaking = dict(
-        enrolments.filter(cycle_started_at__isnull=False).values_list("user_id", "cycle_started_at")
-    )
+    if retaking is None:
+        retaking = dict(
+            enrolments.filter(cycle_started_at__isnull=False).values_list("user_id", "cycle_started_at")
+        )
     if retaking:
         latest = {}
         rows = submitted.filter(user_id__in=list(retaking)).values_list(
@@ -285,27 +314,15 @@ def course_report(course, user, organisation=None, assignment=""):
             "assignment__due_date",
         )
     )
-    rows = [
-        LearnerRow(
-            enrolment_id=pk,
-            user_id=user_id,
-            full_name=full_name,
-            email=email,
-            organisation=organisation_name or "",
-            completed=completed,
-            started=is_started,
-            due_date=due_date,
-            assigned=due_date is not None,
-            overdue=pk in overdue,
-            total=required_total,
-        )
-        for pk, user_id, full_name, email, organisation_name, completed, is_started, due_date in learners
-    ]
+    rows = [LearnerRow(values, values[0] in overdue, required_total) for values in learners]
     by_enrolment = {row.enrolment_id: row for row in rows}
     rows_by_user = {row.user_id: row for row in rows}
 
     # 2. Lessons done in the current cycle: one grouped query giving each enrolment a bit mask of
     # its lessons (bit i = lesson_ids[i]; a lesson is completed at most once per enrolment).
+    retaking = dict(
+        enrolments.filter(cycle_started_at__isnull=False).values_list("user_id", "cycle_started_at")
+    )
     bit = {pk: 1 << index for index, pk in enumerate(lesson_ids + [quiz.pk for quiz in quizzes])}
     masks = {}
     if lesson_ids:
@@ -321,19 +338,17 @@ def course_report(course, user, organisation=None, assignment=""):
             )
             for number, group in enumerate(groups)
         }
-        grouped = (
-            LessonCompletion.objects.filter(_cycle_filter("completed_at"), enrolment__in=enrolments)
-            .values("enrolment_id")
-            .annotate(**columns)
-            .values_list("enrolment_id", *columns)
-        )
+        completions = LessonCompletion.objects.filter(lesson_id__in=lesson_ids, enrolment__in=enrolments)
+        if retaking:  # only then can a completion belong to an earlier cycle
+            completions = completions.filter(_cycle_filter("completed_at"))
+        grouped = completions.values("enrolment_id").annotate(**columns).values_list("enrolment_id", *columns)
         for enrolment_id, *parts in grouped:
             masks[enrolment_id] = sum(
                 int(part or 0) << (MASK_BITS * number) for number, part in enumerate(parts)
             )
 
     # 3. Quizzes: best score, attempts and pass per learner (passes join the mask).
-    for (user_id, quiz_id), result in quiz_results(quizzes, enrolments).items():
+    for (user_id, quiz_id), result in quiz_results(quizzes, enrolments, retaking).items():
         row = rows_by_user.get(user_id)
         if row is None:
             continue
@@ -348,7 +363,9 @@ def course_report(course, user, organisation=None, assignment=""):
         .annotate(count=Count("pk"))
         .values_list("enrolment_id", "status", "count")
     ):
-        by_enrolment[enrolment_id].tasks[status] = count
+        row = by_enrolment[enrolment_id]
+        row.tasks = row.tasks or Counter()
+        row.tasks[status] = count
 
     # Progress and module completion (approved practice tasks are lessons with a LessonCompletion).
     required_mask = 0
@@ -400,7 +417,8 @@ def course_report(course, user, organisation=None, assignment=""):
 
     quiz_summaries = []
     for quiz in quizzes:
-        results = [result for row in rows if (result := row.quizzes.get(quiz.pk))]
+        quiz_id = quiz.pk
+        results = [result for row in rows if (result := row.quizzes.get(quiz_id))]
         scores = [result.best for result in results if result.best is not None]
         band_counts = Counter(min(int(score // 10), len(SCORE_BANDS) - 1) for score in scores)
         quiz_summaries.append(
