@@ -296,6 +296,9 @@ MFA_ADAPTER = "lms.mfa.TwoStepAdapter"
 # a secure context (https, or http://localhost), and the relying party ID is the site's host name.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# A code from the 30 seconds before or after also counts (RFC 6238 §5.2): a phone's clock a little
+# off, or a code typed as it changes, still works. Each code still works once (allauth remembers it).
+MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {
     "authenticate": "lms.forms.TwoStepLoginForm",
     "reauthenticate": "lms.forms.TwoStepReauthenticateForm",

@@ -7,6 +7,7 @@ import re
 from io import StringIO
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
@@ -104,6 +105,17 @@ def test_the_next_login_asks_for_a_code_and_refuses_a_wrong_one(client, learner)
     right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert right.status_code == 302 and is_logged_in(client)
     assert authentication_methods(client) == ["password", "mfa"]
+
+
+def test_codes_of_the_neighbouring_30_seconds_count_and_older_ones_do_not(learner):
+    secret = give_authenticator_app(learner)
+    now = 1_800_000_015  # the middle of a 30-second step; the clock stands still meanwhile
+    with time_machine.travel(now, tick=False):
+        for at, accepted in ((now - 30, True), (now + 30, True), (now - 90, False), (now + 90, False)):
+            client = Client()
+            log_in_with_password(client, learner.email)
+            response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, at=at)})
+            assert (response.status_code == 302) is accepted and is_logged_in(client) is accepted, at - now
 
 
 def test_a_code_from_the_app_works_once(client, learner):
@@ -340,8 +352,8 @@ def test_someone_with_only_a_security_key_is_asked_for_it(client):
 
 def test_staff_may_remove_a_security_key_but_not_their_last_authenticator(client):
     trainer = make_trainer()
-    first, second = add_security_key(trainer, "Laptop"), add_security_key(trainer, "Phone")
     sign_in_to_admin(client, trainer)  # with an authenticator app as well
+    first, second = add_security_key(trainer, "Laptop"), add_security_key(trainer, "Phone")
     keys = page_text(client.get(reverse("mfa_list_webauthn")))
     assert "Laptop" in keys and "Phone" in keys
 
