@@ -56,9 +56,15 @@ class AttachmentField(forms.FileField):
         )
         super().__init__(**kwargs)
 
+    image_only = False  # a post's image: no PDF
+
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        return validate_attachment(upload) if upload and hasattr(upload, "read") else None
+        if not upload or not hasattr(upload, "read"):
+            return None
+        if self.image_only and attachment_extension(upload.name) == "pdf":
+            raise forms.ValidationError("Attach an image (PNG, JPEG, GIF or WebP).")
+        return validate_attachment(upload)
 
 
 class AttachmentFormMixin:

@@ -28,6 +28,8 @@ class DraftPostForm(AttachmentFormMixin, forms.Form):
     def __init__(self, *args, allow_attachment=False, **kwargs):
         super().__init__(*args, allow_attachment=allow_attachment, **kwargs)
         if allow_attachment:
+            self.fields["attachment"].image_only = True
+            self.fields["attachment"].widget.attrs["accept"] = ".png,.jpg,.jpeg,.gif,.webp"
             self.fields["attachment"].label = "Image (optional)"
             self.fields[
                 "attachment"

@@ -23,16 +23,22 @@ def _access(page, request):
     return access if access is not None and access.page.pk == page.pk else None
 
 
+def _shows_activity(page, request):
+    """A learner let in by the gate, or a trainer previewing the page in the admin (who sees the
+    activity as a learner starts it; submitting from a preview goes through the gate)."""
+    return _access(page, request) is not None or getattr(request, "is_preview", False)
+
+
 def draft_post_context(page, request):
-    if _access(page, request) is None:
+    if not _shows_activity(page, request):
         return {}
     return {"post_form": DraftPostForm(allow_attachment=page.allow_attachment), "platform": page.platform}
 
 
 def metrics_context(page, request):
-    if _access(page, request) is None:
+    if not _shows_activity(page, request):
         return {}
-    figures = page.figures_for(request.user)
+    figures = page.figures_for(request.user) if _access(page, request) else page.base_figures()
     labels = page.figure_labels()
     return {
         "figure_rows": [(labels[name], value) for name, value in figures.items()],
@@ -41,7 +47,7 @@ def metrics_context(page, request):
 
 
 def scenario_context(page, request):
-    if _access(page, request) is None:
+    if not _shows_activity(page, request) or not page.steps:
         return {}
     return scenario_state(page, [])
 
@@ -59,8 +65,10 @@ def scenario_state(page, path):
 
 
 def reflection_context(page, request):
-    if _access(page, request) is None:
+    if not _shows_activity(page, request):
         return {}
+    if _access(page, request) is None:  # a preview
+        return {"reflection_form": ReflectionForm(allow_attachment=page.allow_attachment)}
     submission = page.task_submissions.filter(enrolment=request.course_access.enrolment).first()
     initial = {"text": submission.text} if submission else {}
     return {"reflection_form": ReflectionForm(initial=initial, allow_attachment=page.allow_attachment)}
