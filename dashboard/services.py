@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -9,6 +10,7 @@ from certificates.services import waiting_for_email
 from courses.models import Enrolment, LessonCompletion
 from courses.services import can_retake, progress_for_enrolments
 from quizzes.models import Attempt
+from surveys.services import surveys_waiting
 
 
 @dataclass
@@ -17,6 +19,7 @@ class CourseRow:
     progress: object
     assignment: object | None
     can_retake: bool
+    survey_url: str = ""  # the course's feedback survey, while it waits for this completion's answer
 
     @property
     def due_date(self):
@@ -35,6 +38,7 @@ def learner_dashboard(user):
         .order_by("completed_at", "-last_activity_at", "-enrolled_at")
     )
     progress = progress_for_enrolments(enrolments)
+    survey_waiting = surveys_waiting(enrolments)
     certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
     current = {(c.enrolment_id, c.cycle): c for c in certificates}
     rows = []
@@ -44,7 +48,10 @@ def learner_dashboard(user):
         renewable = bool(
             certificate is not None and certificate.expires_at is not None and can_retake(enrolment)
         )
-        rows.append(CourseRow(enrolment, progress[enrolment.pk], assignment, renewable))
+        survey_url = (
+            reverse("surveys:answer", args=[enrolment.course_id]) if enrolment.pk in survey_waiting else ""
+        )
+        rows.append(CourseRow(enrolment, progress[enrolment.pk], assignment, renewable, survey_url))
     # Assigned and overdue first, then by due date, then the rest.
     rows.sort(key=lambda r: (r.enrolment.completed_at is not None, r.due_date is None, r.due_date or today))
     return {

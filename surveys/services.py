@@ -27,6 +27,28 @@ def open_survey_for(enrolment):
     return survey
 
 
+def surveys_waiting(enrolments):
+    """The ids of the enrolments among these whose course survey waits for an answer (as
+    `open_survey_for`), in 2 queries however many enrolments: for My learning."""
+    completed = [e for e in enrolments if e.completed_at is not None]
+    if not completed:
+        return set()
+    open_courses = set(
+        CourseSurvey.objects.filter(course_id__in={e.course_id for e in completed}, is_open=True)
+        .filter(items__isnull=False)
+        .values_list("course_id", flat=True)
+    )
+    candidates = [e for e in completed if e.course_id in open_courses]
+    if not candidates:
+        return set()
+    answered = set(
+        SurveyResponse.objects.filter(enrolment__in=[e.pk for e in candidates]).values_list(
+            "enrolment_id", "cycle"
+        )
+    )
+    return {e.pk for e in candidates if (e.pk, e.cycle) not in answered}
+
+
 def submit_survey(survey, enrolment, answers, comment=""):
     """Store a learner's answers ({SurveyItem id: Likert value}, unanswered ones left out) and
     comment, as typed. A second answer for the same completion raises AlreadyAnswered."""

@@ -87,6 +87,18 @@ def test_a_learner_who_completed_the_course_answers_once(client, learner, course
     assert survey_url not in client.get(course.url).content.decode()  # no more invitation
 
 
+def test_my_learning_invites_until_answered(client, learner, course, survey):
+    other = make_course(title="No survey here", quiz=False)
+    completed(learner, other)
+    enrolment = completed(learner, course)
+    client.force_login(learner)
+    survey_url = reverse("surveys:answer", args=[course.pk])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert page.count("Tell us what you thought") == 1 and survey_url in page
+    submit_survey(survey, enrolment, {})
+    assert "Tell us what you thought" not in client.get(reverse("dashboard")).content.decode()
+
+
 def test_every_question_is_optional(client, learner, course, survey):
     completed(learner, course)
     client.force_login(learner)
