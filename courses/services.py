@@ -327,10 +327,16 @@ def submit_task_result(
     else:
         status = TaskSubmission.Status.APPROVED if passed else TaskSubmission.Status.CHANGES
     with transaction.atomic():
-        # The row lock makes two quick submissions two numbered tries, not one lost.
-        submission = (
-            TaskSubmission.objects.select_for_update().filter(enrolment=enrolment, lesson=lesson).first()
-        )
+        # The first try makes the row (a concurrent first try finds it made); the row lock then
+        # makes two quick submissions two numbered tries, not one lost.
+        try:
+            with transaction.atomic():
+                TaskSubmission.objects.get_or_create(
+                    enrolment=enrolment, lesson=lesson, defaults={"tries": 0, "status": status}
+                )
+        except IntegrityError:
+            pass
+        submission = TaskSubmission.objects.select_for_update().get(enrolment=enrolment, lesson=lesson)
         values = {
             "text": text,
             "answer": answer or {},
@@ -343,16 +349,11 @@ def submit_task_result(
             "score": None,
             "max_score": None,
         }
-        if submission is None:
-            submission = TaskSubmission(enrolment=enrolment, lesson=lesson, tries=1, **values)
-        else:
-            for name, value in values.items():
-                setattr(submission, name, value)
-            submission.tries += 1
-        if attachment:
-            submission.attachment = attachment
-        elif submission.pk:
-            submission.attachment = ""  # each try has its own attachment (or none)
+        for name, value in values.items():
+            setattr(submission, name, value)
+        submission.tries += 1
+        # Each try has its own attachment, or none.
+        submission.attachment = attachment or ""
         submission.save()
         TaskSubmissionRecord.objects.create(
             submission=submission,
