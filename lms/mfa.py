@@ -9,8 +9,8 @@ of a group with "Can access Wagtail admin", such as Trainers) must have one:
 - AdminTwoStepMiddleware (after allauth's AccountMiddleware) sends them from /admin/ to set up an
   authenticator app first, with a message saying why; and, when they have one, to enter a code if
   this session got in without one (a session from before they set it up on another device, say).
-- TwoStepAdapter keeps them from removing their last authenticator, and names the site in
-  authenticator apps.
+- TwoStepAdapter keeps them from removing their last authenticator (the app here, a security key
+  in lms.views.RemoveSecurityKeyView).
 - record_enrolment: setting up an authenticator proves its owner holds it, so the session that did
   it counts as signed in with two steps (no second code straight after the first).
 
@@ -19,6 +19,9 @@ A locked-out staff member: an administrator runs `manage.py reset_mfa EMAIL`
 """
 
 from allauth.account.authentication import get_authentication_records
+
+# allauth has no public API for recording a step or setting up an authenticator with a given key;
+# these internals are pinned with allauth's version (pyproject.toml) and covered by tests/lms/test_mfa.py.
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
