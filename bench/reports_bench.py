@@ -123,11 +123,12 @@ def run():
                 fetch(url)
                 samples.append((time.perf_counter() - start) * 1000)
         median = statistics.median(samples)
+        load = os.getloadavg()[0]  # other work on the machine shows in the figures
         p95 = sorted(samples)[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
         how = (
             f"{name}: Django test client as an administrator, PostgreSQL, generate_load_data "
             f"({LEARNERS:,} learners; {enrolled:,} enrolled in the course), {RUNS} runs, "
-            f"{len(queries.captured_queries)} queries"
+            f"{len(queries.captured_queries)} queries, load average {load:.1f} on {os.cpu_count()} CPUs"
         )
         key = "reports_" + name.replace(" ", "_")
         count = len(queries.captured_queries)
