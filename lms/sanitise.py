@@ -8,6 +8,7 @@ filter in lms/templatetags/sanitise.py).
 
 import re
 
+import markdown
 import nh3
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -72,3 +73,11 @@ def learner_html(text):
     if HAS_TAG.search(text):
         return mark_safe(clean_html(text))  # noqa: S308 - cleaned by nh3 just now
     return linebreaks(text, autoescape=True)
+
+
+def learner_markdown(text):
+    """Safe HTML for a longer answer a learner wrote as plain text with Markdown (a blank line
+    between paragraphs, "- " for a list, "| Week | Topic |" rows for a table) or as simple HTML:
+    Markdown turns it into HTML, then `clean_html` keeps only the allowed tags."""
+    html = markdown.markdown(str(text or ""), extensions=["tables", "sane_lists"])
+    return mark_safe(clean_html(html))  # noqa: S308 - cleaned by nh3 just now

@@ -110,7 +110,8 @@ class ReflectionForm(AttachmentFormMixin, forms.Form):
         label="Your answer",
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 16}),
-        help_text="Paragraphs, lists, bold, links and tables are kept (you can write them as HTML).",
+        help_text="Leave a blank line between paragraphs. Start a line with - for a list. Write a table "
+        "as rows such as | Week | Topic |, with | --- | --- | under the first row.",
     )
 
     def __init__(self, *args, min_words=0, **kwargs):

@@ -308,6 +308,7 @@ class ReflectionPage(ActivityMixin, LessonPage):
         review_help="A trainer reviews each submission (recommended for reflections).",
     )
     template = "practice/reflection_page.html"
+    review_template = "practice/admin/reflection_work.html"
 
     class Meta:
         verbose_name = "plan or reflection"

@@ -23,3 +23,13 @@ def test_removes_scripts_handlers_and_dangerous_urls():
 def test_empty_input():
     assert clean_html(None) == ""
     assert clean_html("") == ""
+
+
+def test_learner_markdown_keeps_tables_and_lists_and_cleans_the_rest():
+    from lms.sanitise import learner_markdown
+
+    html = learner_markdown(
+        "| A | B |\n| --- | --- |\n| 1 | 2 |\n\n- x\n\na < b <img src=x onerror=alert(1)>"
+    )
+    assert "<th>A</th>" in html and "<td>2</td>" in html and "<li>x</li>" in html
+    assert "a &lt; b" in html and "onerror" not in html and "<img" not in html

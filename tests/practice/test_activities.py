@@ -8,6 +8,7 @@ from courses.models import LessonCompletion, TaskSubmission
 from courses.services import TaskNeedsApproval, complete_lesson, course_progress
 from practice.factories import make_draft_post, make_metrics_exercise, make_reflection, make_scenario
 from practice.models import MetricsExercisePage, ScenarioPage
+from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +249,19 @@ def test_an_automatic_activity_shows_its_model_answer_only_once_complete(client,
     assert "MODEL-ANSWER-TEXT" not in client.get(page.url).content.decode()
     post(client, page, "metrics", answers(page, learner))
     assert "MODEL-ANSWER-TEXT" in client.get(page.url).content.decode()
+
+
+def test_a_reflection_written_in_plain_text_keeps_its_table_and_list(client, enrolled, module, trainer):
+    page = make_reflection(module, min_words=10)
+    text = (
+        "My plan for the month:\n\n| Week | Topic |\n| --- | --- |\n| 1 | Pool opening times |\n"
+        "| 2 | Water safety for kids |\n\n- Reply to questions daily\n- Count clicks to the booking page"
+    )
+    assert post(client, page, "reflection", {"text": text}).status_code == 302
+    assert TaskSubmission.objects.get().text == text  # stored as typed
+    html = client.get(page.url).content.decode()
+    assert "<th>Topic</th>" in html and "<td>Water safety for kids</td>" in html
+    assert "<li>Reply to questions daily</li>" in html
+    sign_in_to_admin(client, trainer)
+    review = client.get(reverse("practice_tasks:review", args=[TaskSubmission.objects.get().pk]))
+    assert "<td>Pool opening times</td>" in review.content.decode()
