@@ -64,9 +64,15 @@ def test_trainers_group_has_admin_access_and_question_bank_permissions():
     # certificates (certificates.manage_certificates: revoke, reissue, bulk download) and the
     # account approvals queue (lms.review_accounts) and every organisation's learners in reports
     # (lms.view_all_learners); nothing else in lms. And the platforms a drafted post is checked
-    # against (practice: add, change, view; deleting stays with administrators).
-    allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates", "lms", "practice"}
+    # against (practice: add, change, view; deleting stays with administrators), and each course's
+    # feedback survey (surveys: add, change, view; deleting one with its answers stays with them too).
+    allowed_apps = {"wagtailadmin", "quizzes", "courses", "certificates", "lms", "practice", "surveys"}
     assert {codename.split(".")[0] for codename in held} <= allowed_apps
+    assert {codename for codename in held if codename.startswith("surveys.")} == {
+        "surveys.add_coursesurvey",
+        "surveys.change_coursesurvey",
+        "surveys.view_coursesurvey",
+    }
     assert {codename for codename in held if codename.startswith("lms.")} == {
         "lms.review_accounts",
         "lms.view_all_learners",
