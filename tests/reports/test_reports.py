@@ -257,3 +257,16 @@ def test_learner_record_is_reachable_from_the_user_admin(client, population):
     record = reverse("reports:learner", args=[bob.pk])
     assert record in client.get(reverse("wagtailusers_users:edit", args=[bob.pk])).text
     assert record in client.get(reverse("wagtailusers_users:index"), {"q": "bob"}).text
+
+
+def test_other_admin_lists_link_each_learner_to_their_record(client, population):
+    from certificates.models import Certificate
+
+    sign_in_to_admin(client, population.trainer)
+    bob, ann = population.people["Bob"], population.people["Ann"]
+    overdue = client.get(reverse("training:overdue")).text
+    record = reverse("reports:learner", args=[bob.pk])
+    assert f'href="{record}">Learner record<span class="w-sr-only"> of Bob Learner</span>' in overdue
+    issued = client.get(reverse("certificates_admin:issued")).text
+    assert Certificate.objects.filter(user=ann).exists()
+    assert f'<a href="{reverse("reports:learner", args=[ann.pk])}">Ann Learner</a>' in issued
