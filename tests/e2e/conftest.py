@@ -2,6 +2,12 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
+
+# Assertions on a page wait for it (a click that submits a form returns before the next page has
+# loaded): `expect(...)`, never `assert locator.is_visible()`, which answers at once. Both suites
+# share two cores in CI, so give slow pages the same time as every other wait.
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by test set-up here
 # are still plain synchronous code.
@@ -22,8 +28,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs Debian's chromium).")
     with sync_playwright() as playwright:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 
@@ -52,7 +53,7 @@ def test_account_pages_are_accessible(live_server, page, assert_accessible):
     page.wait_for_url(re.compile(r"/my-learning/$"))
 
     page.goto(base + "/accounts/email/")
-    assert page.get_by_text("Confirmed").first.is_visible()  # the reset link proved the address
+    expect(page.get_by_text("Confirmed").first).to_be_visible()  # the reset link proved the address
     assert_accessible(page)
     page.goto(base + "/accounts/password/change/")
     assert_accessible(page)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from certificates.models import Certificate
@@ -35,7 +36,7 @@ def test_sign_up_to_verified_certificate_in_a_browser(live_server, page, assert_
     page.get_by_label("Password", exact=True).fill("Correct-Horse-Battery-9")
     page.get_by_label("Password confirmation").fill("does-not-match")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Full name").input_value() == "Robin Tran"
     assert_accessible(page)
     page.get_by_label("Password", exact=True).fill("Correct-Horse-Battery-9")
@@ -70,7 +71,7 @@ def test_sign_up_to_verified_certificate_in_a_browser(live_server, page, assert_
     page.get_by_role("button", name="Submit answers").wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Submit answers").click()  # unanswered: an error, nothing marked
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Pause and check the facts").check()
     page.get_by_role("button", name="Submit answers").click()

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 from courses.models import Assignment, LessonPage
@@ -39,11 +40,11 @@ def test_more_learner_pages_are_accessible(live_server, page, assert_accessible)
     page.get_by_label("Password").fill("Accessible-Pages-1")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/my-learning/$"))
-    assert page.get_by_text("1 assigned course is overdue.").is_visible()
+    expect(page.get_by_text("1 assigned course is overdue.")).to_be_visible()
     assert_accessible(page)
 
     page.goto(base + task.url)  # locked until the Knowledge module is done
-    assert page.get_by_text("This part of the course is locked.").is_visible()
+    expect(page.get_by_text("This part of the course is locked.")).to_be_visible()
     assert_accessible(page)
 
     page.goto(base + first.url)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 from courses.models import ModulePage, TaskSubmission
@@ -36,8 +37,8 @@ def test_a_learner_does_a_scenario_and_drafts_a_post(live_server, page, assert_a
 
     # The scenario: a wrong turn first, then the path that passes.
     page.goto(live_server.url + scenario.url)
-    assert page.get_by_text("weren't collected AGAIN").is_visible()
-    assert page.get_by_role("button", name="Mark as complete").count() == 0
+    expect(page.get_by_text("weren't collected AGAIN")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark as complete")).to_have_count(0)
     assert_accessible(page)
     page.get_by_role("button", name="Reply").click()  # nothing chosen
     page.get_by_role("alert").wait_for()
@@ -45,7 +46,7 @@ def test_a_learner_does_a_scenario_and_drafts_a_post(live_server, page, assert_a
     page.get_by_label("Collections are on schedule.").check()
     page.get_by_role("button", name="Reply").click()
     page.get_by_text("Not the outcome you want").wait_for()
-    assert page.get_by_text("More residents pile on.").is_visible()
+    expect(page.get_by_text("More residents pile on.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Start the scenario again").click()
     page.get_by_label(re.compile("Which street")).check()
@@ -54,7 +55,7 @@ def test_a_learner_does_a_scenario_and_drafts_a_post(live_server, page, assert_a
     page.get_by_label(re.compile("job 42")).check()
     page.get_by_role("button", name="Reply").click()
     page.get_by_text("A good outcome").wait_for()
-    assert page.get_by_text("Answer the problem, not the person.").count() == 0  # not before submitting
+    expect(page.get_by_text("Answer the problem, not the person.")).to_have_count(0)  # not before submitting
     page.get_by_label(re.compile("In your own words")).fill("Sorry, we'll sort it today.")
     page.get_by_role("button", name="Finish").click()
     page.get_by_text("is complete").first.wait_for()
@@ -66,9 +67,9 @@ def test_a_learner_does_a_scenario_and_drafts_a_post(live_server, page, assert_a
     page.get_by_label("Your post").fill("Pools open Saturday! Questions? Call 0412 345 678 #poolsopen 🏊")
     page.get_by_role("button", name="Check my post").click()
     page.get_by_text("What the checks found").wait_for()
-    assert page.get_by_text("0412 345 678").first.is_visible()
-    assert page.get_by_text("#poolsopen").first.is_visible()
-    assert page.get_by_text("Preview on X").is_visible()
+    expect(page.get_by_text("0412 345 678").first).to_be_visible()
+    expect(page.get_by_text("#poolsopen").first).to_be_visible()
+    expect(page.get_by_text("Preview on X")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your post").fill(
         "Pools open Saturday from 6 am! Times at council.nsw.gov.au/pools #PoolsOpen 🏊"
@@ -78,7 +79,7 @@ def test_a_learner_does_a_scenario_and_drafts_a_post(live_server, page, assert_a
     assert_accessible(page)
     page.get_by_role("button", name="Submit for review").click()
     page.get_by_text("Waiting for review").wait_for()
-    assert page.get_by_text("Your submitted post").is_visible()
+    expect(page.get_by_text("Your submitted post")).to_be_visible()
     assert_accessible(page)
     submission = TaskSubmission.objects.get(lesson=post)
     assert submission.status == TaskSubmission.Status.PENDING and "#PoolsOpen 🏊" in submission.text

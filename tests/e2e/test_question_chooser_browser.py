@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 from courses.models import ModulePage
@@ -55,7 +56,8 @@ def test_a_trainer_adds_questions_with_the_chooser(live_server, page, axe, cours
     page.get_by_role("button", name=re.compile("Add questions")).click()
     modal = page.locator(".modal-content")
     modal.get_by_role("heading", name="Choose questions").wait_for()
-    assert modal.get_by_text("Privacy check", exact=True).is_visible()  # where "Sharing a screenshot" is used
+    # Where "Sharing a screenshot" is used.
+    expect(modal.get_by_text("Privacy check", exact=True)).to_be_visible()
     assert_modal_accessible(axe, page)
 
     modal.get_by_label("Category").select_option(label="Privacy")
@@ -63,8 +65,8 @@ def test_a_trainer_adds_questions_with_the_chooser(live_server, page, axe, cours
     modal.get_by_label("Search").fill("screenshot")
     modal.get_by_text("Posting an address", exact=True).wait_for(state="detached")
     modal.get_by_text(re.compile("^Preview")).first.click()
-    assert modal.get_by_text("Sharing a screenshot?").is_visible()  # the question's own text
-    assert modal.get_by_text("(correct)").is_visible()
+    expect(modal.get_by_text("Sharing a screenshot?")).to_be_visible()  # the question's own text
+    expect(modal.get_by_text("(correct)")).to_be_visible()
     assert_modal_accessible(axe, page)  # filtered results, with a preview open
 
     modal.get_by_label("Search").fill("")

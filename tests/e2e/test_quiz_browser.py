@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 from courses.services import enrol
@@ -35,7 +36,7 @@ def test_every_question_type_by_keyboard_with_autosave(live_server, page, assert
     page.goto(live_server.url + quiz.url)
     page.get_by_role("button", name="Start the quiz").click()
     page.get_by_role("button", name="Submit answers").wait_for()
-    assert page.get_by_text("Time left:").is_visible()
+    expect(page.get_by_text("Time left:")).to_be_visible()
     assert_accessible(page)  # unanswered
 
     # Submitting with nothing answered: errors, nothing marked.

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from tests.reports.conftest import build_population
 from tests.two_step import PASSWORD, sign_in_to_admin_in_browser
@@ -24,18 +25,19 @@ def test_course_report_in_the_browser(live_server, page, assert_accessible):
     page.goto(f"{live_server.url}/admin/reports/")
     page.get_by_role("link", name=population.course.title).click()
     page.wait_for_url(re.compile(r"/admin/reports/courses/\d+/"))
-    assert page.get_by_role("img", name="Completion funnel by module and item").count() == 1
-    assert "Learners who finished each module" in page.locator("svg.report-chart desc").nth(1).text_content()
+    expect(page.get_by_role("img", name="Completion funnel by module and item")).to_have_count(1)
+    expect(page.locator("svg.report-chart desc").nth(1)).to_contain_text("Learners who finished each module")
     assert_accessible(page)
 
     page.get_by_label("Organisation").select_option(label="Agency A")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url(re.compile(r"organisation="))
     gradebook = page.locator("#gradebook-table tbody tr")
-    assert gradebook.count() == 2
-    assert "Bob Learner" in gradebook.nth(1).inner_text() and "(overdue)" in gradebook.nth(1).inner_text()
+    expect(gradebook).to_have_count(2)
+    expect(gradebook.nth(1)).to_contain_text("Bob Learner")
+    expect(gradebook.nth(1)).to_contain_text("(overdue)")
 
     page.get_by_role("link", name="Bob Learner").click()
     page.wait_for_url(re.compile(r"/admin/reports/learners/\d+/"))
-    assert page.locator("#learner-timeline").get_by_text("40%, not passed").count() == 1
+    expect(page.locator("#learner-timeline").get_by_text("40%, not passed")).to_have_count(1)
     assert_accessible(page)

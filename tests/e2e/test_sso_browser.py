@@ -6,6 +6,7 @@ import re
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 from lms import services
@@ -71,7 +72,7 @@ def test_signing_in_through_the_agency_provider(
 
     page.goto(live_server.url + "/accounts/3rdparty/")
     page.get_by_role("heading", level=1, name="Sign-ins with your organisation").wait_for()
-    assert page.get_by_label(re.compile(r"^Department of Finance \(")).is_checked()
+    expect(page.get_by_label(re.compile(r"^Department of Finance \("))).to_be_checked()
     assert_accessible(page)
 
     # Log out and in again: the provider remembers Ari, so one press of the button is enough, and the
@@ -82,7 +83,7 @@ def test_signing_in_through_the_agency_provider(
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("button", name="Log in with Department of Finance").click()
     page.wait_for_url(re.compile(r"/my-learning/$"))
-    assert page.get_by_role("button", name="Log out Ari Khan").is_visible()
+    expect(page.get_by_role("button", name="Log out Ari Khan")).to_be_visible()
     assert User.objects.count() == 1
 
 

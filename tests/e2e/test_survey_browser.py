@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 from courses.models import LessonPage
@@ -47,11 +48,11 @@ def test_a_learner_answers_and_a_trainer_reads_the_results(live_server, page, as
     clear = page.get_by_role("group", name="The lessons were clear.")
     clear.get_by_label("Agree", exact=True).focus()
     page.keyboard.press("Space")  # a keyboard answer
-    assert clear.get_by_label("Agree", exact=True).is_checked()
+    expect(clear.get_by_label("Agree", exact=True)).to_be_checked()
     page.get_by_label(re.compile("Anything else")).fill("More examples from councils, please.")
     page.get_by_role("button", name="Send my feedback").click()
     page.get_by_text("Thank you for your feedback.").wait_for()
-    assert page.get_by_role("link", name="Tell us what you thought of this course").count() == 0
+    expect(page.get_by_role("link", name="Tell us what you thought of this course")).to_have_count(0)
     assert sorted(SurveyResponse.objects.get().answers.values_list("value", flat=True)) == [4, 5]
 
     trainer = make_user(email="terry@example.gov.au", full_name="Terry Trainer")
@@ -60,6 +61,6 @@ def test_a_learner_answers_and_a_trainer_reads_the_results(live_server, page, as
     sign_in_to_admin_in_browser(page, base, trainer)
     page.goto(f"{base}/admin/surveys/{survey.pk}/results/")
     page.get_by_text("1 response to the feedback survey").wait_for()
-    assert page.get_by_text("More examples from councils, please.").is_visible()
-    assert page.get_by_role("table", name="Answers to: The lessons were clear.").is_visible()
+    expect(page.get_by_text("More examples from councils, please.")).to_be_visible()
+    expect(page.get_by_role("table", name="Answers to: The lessons were clear.")).to_be_visible()
     assert_accessible(page)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from courses.factories import make_user
 from lms.models import User
@@ -30,14 +31,14 @@ def test_a_trainer_sets_up_an_authenticator_app_and_reaches_the_admin(live_serve
     # The admin sends them to set up an authenticator app first, and says why.
     page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     page.get_by_text("needs two-step sign-in").wait_for()
-    assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     assert_accessible(page)
     key = page.locator(".totp-key").inner_text().strip()
 
     page.get_by_label("Code").fill("000000" if totp_code(key) != "000000" else "111111")
     page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert page.get_by_role("alert").is_visible()
-    assert "Incorrect code" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Incorrect code")
     assert_accessible(page)
 
     page.get_by_label("Code").fill(totp_code(key))
@@ -49,7 +50,7 @@ def test_a_trainer_sets_up_an_authenticator_app_and_reaches_the_admin(live_serve
 
     page.get_by_role("link", name="Continue to the admin").click()
     page.wait_for_url(re.compile(r"/admin/$"))
-    assert page.get_by_role("link", name=re.compile("Pages")).first.is_visible()
+    expect(page.get_by_role("link", name=re.compile("Pages")).first).to_be_visible()
 
     # Log out; the next login asks for a code after the password: a recovery code works too.
     page.context.clear_cookies()
