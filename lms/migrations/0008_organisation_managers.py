@@ -7,8 +7,9 @@ them only after every migration.
 """
 
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from lms.migration_operations import create_app_permissions
 
 TRAINERS = "Trainers"
 MANAGERS = "Organisation managers"
@@ -19,18 +20,11 @@ MANAGER_PERMISSIONS = [
 ]
 
 
-def ensure_permissions(apps, app_labels):
-    for label in app_labels:
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
 def forwards(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    ensure_permissions(apps, ["lms", "courses", "wagtailadmin"])
+    for app_label in ["lms", "courses", "wagtailadmin"]:
+        create_app_permissions(apps, app_label)
 
     def permission(app_label, codename):
         return Permission.objects.get(content_type__app_label=app_label, codename=codename)

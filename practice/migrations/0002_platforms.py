@@ -6,8 +6,9 @@ trainer updates a limit in the admin when a platform changes it. As in lms/0004,
 created first, since on a fresh database Django creates them only after every migration.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from lms.migration_operations import create_app_permissions
 
 PLATFORMS = [
     # name, character limit, every link counts as (0: as typed), one emoji counts as
@@ -29,10 +30,7 @@ def add_platforms(apps, schema_editor):
             name=name,
             defaults={"character_limit": limit, "url_length": url_length, "emoji_weight": emoji_weight},
         )
-    app_config = apps.get_app_config("practice")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    create_app_permissions(apps, "practice")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="Trainers")
