@@ -27,6 +27,7 @@ from django_tasks import task
 from courses.models import Enrolment
 from courses.services import add_months
 from lms.emails import render_email
+from lms.exports import ChunkSink
 from lms.services import email_is_verified
 
 from .models import Certificate, CertificateRevision, CertificateTemplate
@@ -364,28 +365,9 @@ def zip_entry_name(certificate):
     return f"{course}/{name}-{certificate.code[:10]}.pdf"
 
 
-class _ChunkSink:
-    """A write-only file for ZipFile that hands back what was written since the last take()."""
-
-    def __init__(self):
-        self._chunks = []
-
-    def write(self, data):
-        self._chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self):
-        pass
-
-    def take(self):
-        data = b"".join(self._chunks)
-        self._chunks.clear()
-        return data
-
-
 def stream_certificates_zip(certificates, chunk_size=64 * 1024):
     """Yield a ZIP file of the certificates' PDFs piece by piece (never all in memory)."""
-    sink = _ChunkSink()
+    sink = ChunkSink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
             storage = certificate.pdf.storage

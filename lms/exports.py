@@ -148,8 +148,9 @@ def _workbook_xml(sheet_name):
     )
 
 
-class _ChunkSink:
-    """A write-only, unseekable file for ZipFile that hands back what was written since last take()."""
+class ChunkSink:
+    """A write-only, unseekable file for ZipFile that hands back what was written since the last
+    take(): a ZIP (an XLSX here, a bundle of certificates in certificates) streams as it is made."""
 
     def __init__(self):
         self._chunks = []
@@ -170,7 +171,7 @@ class _ChunkSink:
 def stream_xlsx(header, rows, sheet_name="Report"):
     """A one-sheet XLSX workbook as chunks of bytes: the header row, then the rows. Text cells are
     neutralised as in CSV (a spreadsheet never runs them) and stored as text, never as formulas."""
-    sink = _ChunkSink()
+    sink = ChunkSink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, xml in XLSX_PARTS.items():
             archive.writestr(name, xml)
