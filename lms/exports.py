@@ -17,14 +17,24 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
+FORMULA_FIRST_CHARACTERS = frozenset(FORMULA_STARTS)
+
+
 def neutralise_cell(value):
-    """The value as a cell that a spreadsheet shows and never runs. None becomes empty."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """The value as a cell that a spreadsheet shows and never runs. None becomes empty. Called
+    for every cell of an export (hundreds of thousands), so plain text and numbers go first."""
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif kind is int or kind is float:  # not bool: type(True) is bool
         return value
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+    elif value is None:
+        return ""
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    else:
+        text = str(value)
+    if text[:1] in FORMULA_FIRST_CHARACTERS and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 

@@ -183,25 +183,26 @@ def gradebook_header(report):
 
 def gradebook_rows(report, rows):
     quiz_ids = [summary.quiz.pk for summary in report.quizzes]
-    for row in services.add_dates(rows, report.enrolments):
-        scores = []
-        for quiz_id in quiz_ids:
-            result = row.quizzes.get(quiz_id)
-            scores.append(result.best if result and result.best is not None else "")
-        yield [
-            row.full_name,
-            row.email,
-            row.organisation,
-            row.status_label,
-            row.percent,
-            _day(row.enrolled_at),
-            _day(row.last_activity_at),
-            _day(row.completed_at),
-            row.due_date.isoformat() if row.due_date else "",
-            "Yes" if row.overdue else "",
-            *scores,
-            row.task_summary,
-        ]
+    with services.collector_paused():  # as in course_report: 20,000 rows of small objects
+        for row in services.add_dates(rows, report.enrolments):
+            scores = []
+            for quiz_id in quiz_ids:
+                result = row.quizzes.get(quiz_id)
+                scores.append(result.best if result and result.best is not None else "")
+            yield [
+                row.full_name,
+                row.email,
+                row.organisation,
+                row.status_label,
+                row.percent,
+                _day(row.enrolled_at),
+                _day(row.last_activity_at),
+                _day(row.completed_at),
+                row.due_date.isoformat() if row.due_date else "",
+                "Yes" if row.overdue else "",
+                *scores,
+                row.task_summary,
+            ]
 
 
 @require_GET

@@ -17,7 +17,9 @@ Definitions (the README's Reports section says the same):
   EXPIRING_WITHIN_DAYS days.
 """
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -61,6 +63,21 @@ ASSIGNMENT_CHOICES = {
     "self": "Enrolled themselves",
     "overdue": "Overdue",
 }
+
+
+@contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector while a report makes its tens of thousands of small
+    rows. They hold no reference cycles (reference counting frees them), but so many new objects
+    set off full collections that walk the whole process (Django, Wagtail and all): at 20,000
+    learners that doubled the course report's time. The collector is back on when the block ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --- per course ---------------------------------------------------------------------------------
@@ -245,13 +262,12 @@ def quiz_results(quizzes, enrolments, retaking=None):
             last_number=Max("number"),
             last_pass=Max("number", filter=Q(passed=True)),
         )
+        .values_list("user_id", "quiz_id", "attempts", "best", "last_number", "last_pass")
     )
-    for row in grouped:
-        passed = row["last_pass"] is not None
-        if row["quiz_id"] in latest_only:
-            passed = row["last_pass"] == row["last_number"]
-        best = float(row["best"]) if row["best"] is not None else None
-        results[row["user_id"], row["quiz_id"]] = QuizResult(row["attempts"], best, passed)
+    for user_id, quiz_id, attempts, best, last_number, last_pass in grouped:
+        passed = last_pass == last_number if quiz_id in latest_only else last_pass is not None
+        best = float(best) if best is not None else None
+        results[user_id, quiz_id] = QuizResult(attempts, best, passed)
     if retaking is None:
         retaking = dict(
             enrolments.filter(cycle_started_at__isnull=False).values_list("user_id", "cycle_started_at")
@@ -285,6 +301,11 @@ def _flag(condition):
 def course_report(course, user, organisation=None, assignment=""):
     """The course report for the admin user, with the filters applied to every figure. Rows carry
     what the figures need; add_dates() fills in the dates of the rows shown or exported."""
+    with collector_paused():
+        return _course_report(course, user, organisation, assignment)
+
+
+def _course_report(course, user, organisation, assignment):
     outline = course_outline(course)
     enrolments = course_enrolments(course, user, organisation, assignment)
     modules = [
