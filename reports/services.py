@@ -120,7 +120,8 @@ class LearnerRow:
 
     def __init__(self, values, overdue, total):
         """`values`: (enrolment id, user id, full name, email, organisation name, completed, started,
-        due date) as course_report selects them."""
+        due date), then the enrolled, last activity and completed dates when the report was asked
+        for them, as course_report selects them."""
         (
             self.enrolment_id,
             self.user_id,
@@ -130,12 +131,14 @@ class LearnerRow:
             self.completed,
             self.started,  # opened the course since the current cycle began
             self.due_date,
+            *dates,
         ) = values
         self.organisation = organisation or ""
         self.assigned = self.due_date is not None
         self.overdue = overdue
         self.total = total
-        self.enrolled_at = self.last_activity_at = self.completed_at = None  # from add_dates()
+        # From the report's query (with_dates) or add_dates().
+        self.enrolled_at, self.last_activity_at, self.completed_at = dates or (None, None, None)
         self.done = 0
         self.quizzes = {}  # quiz id -> QuizResult
         self.tasks = None  # TaskSubmission status -> count, when there are any
@@ -152,7 +155,9 @@ class LearnerRow:
 
     @property
     def task_summary(self):
-        tasks = sorted((self.tasks or {}).items())
+        if not self.tasks:
+            return ""
+        tasks = sorted(self.tasks.items())
         return ", ".join(f"{count} {TASK_LABELS[status]}" for status, count in tasks)
 
 
@@ -294,18 +299,23 @@ def quiz_results(quizzes, enrolments, retaking=None):
     return results
 
 
+# An enrolment's dates as shown in reports: days in the site's time zone.
+_DATES = (TruncDate("enrolled_at"), TruncDate("last_activity_at"), TruncDate("completed_at"))
+
+
 def _flag(condition):
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def course_report(course, user, organisation=None, assignment=""):
+def course_report(course, user, organisation=None, assignment="", with_dates=False):
     """The course report for the admin user, with the filters applied to every figure. Rows carry
-    what the figures need; add_dates() fills in the dates of the rows shown or exported."""
+    what the figures need, and their enrolled, last activity and completed dates `with_dates` (an
+    export: every row); a page of the gradebook gets them from add_dates()."""
     with collector_paused():
-        return _course_report(course, user, organisation, assignment)
+        return _course_report(course, user, organisation, assignment, with_dates)
 
 
-def _course_report(course, user, organisation, assignment):
+def _course_report(course, user, organisation, assignment, with_dates):
     outline = course_outline(course)
     enrolments = course_enrolments(course, user, organisation, assignment)
     modules = [
@@ -333,6 +343,7 @@ def _course_report(course, user, organisation, assignment):
             "is_completed",
             "is_started",
             "assignment__due_date",
+            *(_DATES if with_dates else ()),
         )
     )
     rows = [LearnerRow(values, values[0] in overdue, required_total) for values in learners]
@@ -342,7 +353,9 @@ def _course_report(course, user, organisation, assignment):
     # 2. Lessons done in the current cycle: one grouped query giving each enrolment a bit mask of
     # its lessons (bit i = lesson_ids[i]; a lesson is completed at most once per enrolment).
     retaking = dict(
-        enrolments.filter(cycle_started_at__isnull=False).values_list("user_id", "cycle_started_at")
+        enrolments.filter(cycle_started_at__isnull=False)
+        .order_by()
+        .values_list("user_id", "cycle_started_at")
     )
     bit = {pk: 1 << index for index, pk in enumerate(lesson_ids + [quiz.pk for quiz in quizzes])}
     masks = {}
@@ -465,19 +478,12 @@ def _course_report(course, user, organisation, assignment):
     )
 
 
-def add_dates(rows, enrolments=None):
+def add_dates(rows):
     """Fill in the enrolled, last activity and completed dates (in the site's time zone) of these
-    rows: a page of the gradebook (looked up by id), or every row of an export (pass the report's
-    `enrolments` queryset: one query, no list of ids)."""
+    rows: a page of the gradebook, looked up by id (an export asks course_report for them)."""
     rows = list(rows)
-    if enrolments is None:
-        enrolments = Enrolment.objects.filter(pk__in=[row.enrolment_id for row in rows])
-    dates = {
-        pk: rest
-        for pk, *rest in enrolments.order_by().values_list(
-            "pk", TruncDate("enrolled_at"), TruncDate("last_activity_at"), TruncDate("completed_at")
-        )
-    }
+    enrolments = Enrolment.objects.filter(pk__in=[row.enrolment_id for row in rows]).order_by()
+    dates = {pk: rest for pk, *rest in enrolments.values_list("pk", *_DATES)}
     for row in rows:
         row.enrolled_at, row.last_activity_at, row.completed_at = dates[row.enrolment_id]
     return rows

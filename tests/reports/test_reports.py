@@ -270,3 +270,38 @@ def test_other_admin_lists_link_each_learner_to_their_record(client, population)
     issued = client.get(reverse("certificates_admin:issued")).text
     assert Certificate.objects.filter(user=ann).exists()
     assert f'<a href="{reverse("reports:learner", args=[ann.pk])}">Ann Learner</a>' in issued
+
+
+def test_course_export_dates_are_each_enrolments_days(client, population):
+    """The export's dates come with the report's rows; the page's from add_dates(): the same days."""
+    from django.utils import timezone
+
+    from courses.models import Enrolment
+
+    sign_in_to_admin(client, population.trainer)
+    response = client.get(reverse("reports:course_export", args=[population.course.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header = rows[0]
+    exported = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+
+    def day(value):
+        return timezone.localdate(value).isoformat() if value else ""
+
+    enrolments = Enrolment.objects.filter(course=population.course, user__is_active=True)
+    assert len(exported) == enrolments.count() == 4
+    for enrolment in enrolments.select_related("user"):
+        row = exported[enrolment.user.email]
+        assert row["Enrolled"] == day(enrolment.enrolled_at) != ""
+        assert row["Last activity"] == day(enrolment.last_activity_at)
+        assert row["Completed"] == day(enrolment.completed_at)
+    assert exported["ann@example.gov.au"]["Completed"] != ""  # Ann's completion is exported
+    assert exported["dan@example.gov.au"]["Last activity"] != ""
+
+    page_rows = client.get(reverse("reports:course", args=[population.course.pk])).context["page_obj"]
+    shown = {row.email: (row.enrolled_at, row.last_activity_at, row.completed_at) for row in page_rows}
+    for email, row in exported.items():
+        assert [d.isoformat() if d else "" for d in shown[email]] == [
+            row["Enrolled"],
+            row["Last activity"],
+            row["Completed"],
+        ]
