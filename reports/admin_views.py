@@ -226,11 +226,26 @@ def organisations_view(request):
     return TemplateResponse(request, "reports/admin/organisations.html", context)
 
 
-@require_GET
-def organisation_view(request, organisation_id):
+class OrganisationFilterForm(forms.Form):
+    assignment = forms.ChoiceField(
+        label="Learners", choices=list(services.ASSIGNMENT_CHOICES.items()), required=False
+    )
+
+    def assignment_filter(self):
+        return self.cleaned_data.get("assignment", "") if self.is_bound and self.is_valid() else ""
+
+
+def _organisation_report(request, organisation_id):
     require(can_see_learners, request)
     organisation = organisation_or_404(request.user, organisation_id)
-    rows = services.organisation_report(organisation)
+    form = OrganisationFilterForm(request.GET or None)
+    return organisation, form, services.organisation_report(organisation, form.assignment_filter())
+
+
+@require_GET
+def organisation_view(request, organisation_id):
+    organisation, form, rows = _organisation_report(request, organisation_id)
+    querystring = _querystring(request)
     idle = Paginator(services.learners_with_nothing_started(organisation), PER_PAGE)
     page = idle.get_page(request.GET.get("p"))
     bars = [charts.Bar(row.course.title, row.completion_rate) for row in rows]
@@ -242,8 +257,10 @@ def organisation_view(request, organisation_id):
         rows=rows,
         page_obj=page,
         idle_total=idle.count,
-        querystring="",
-        downloads=_downloads("reports:organisation_export", [organisation.pk], ""),
+        querystring=querystring,
+        filter_form=form,
+        filter_label="Filter the organisation report",
+        downloads=_downloads("reports:organisation_export", [organisation.pk], querystring),
         chart=charts.horizontal_bar_chart(
             "Completion rate per course",
             "Share of enrolled members who completed each course: " + charts.describe(bars, unit="%"),
@@ -272,8 +289,7 @@ ORGANISATION_HEADER = [
 @require_GET
 def organisation_export_view(request, organisation_id, kind):
     _check_kind(kind)
-    require(can_see_learners, request)
-    organisation = organisation_or_404(request.user, organisation_id)
+    organisation, _form, report = _organisation_report(request, organisation_id)
     rows = (
         [
             row.course.title,
@@ -285,7 +301,7 @@ def organisation_export_view(request, organisation_id, kind):
             row.overdue,
             row.certificates_expiring,
         ]
-        for row in services.organisation_report(organisation)
+        for row in report
     )
     filename = f"organisation-report-{organisation.pk}-{timezone.localdate():%Y-%m-%d}"
     return download_response(kind, filename, ORGANISATION_HEADER, rows, "Organisation")

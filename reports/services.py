@@ -228,12 +228,18 @@ def course_enrolments(course, user, organisation=None, assignment=""):
     enrolments = scope_queryset(Enrolment.objects.filter(course=course, user__is_active=True), user)
     if organisation is not None:
         enrolments = enrolments.filter(user__organisation=organisation)
+    return filter_by_assignment(enrolments, assignment, overdue_assignments(course=course))
+
+
+def filter_by_assignment(enrolments, assignment, overdue):
+    """Enrolments narrowed by an ASSIGNMENT_CHOICES key; `overdue` is the overdue assignments
+    (courses.assignments.overdue_assignments) the "overdue" choice keeps."""
     if assignment == "assigned":
-        enrolments = enrolments.filter(assignment__isnull=False)
-    elif assignment == "self":
-        enrolments = enrolments.filter(assignment__isnull=True)
-    elif assignment == "overdue":
-        enrolments = enrolments.filter(pk__in=overdue_enrolment_ids(course))
+        return enrolments.filter(assignment__isnull=False)
+    if assignment == "self":
+        return enrolments.filter(assignment__isnull=True)
+    if assignment == "overdue":
+        return enrolments.filter(pk__in=overdue.order_by().values("enrolment_id"))
     return enrolments
 
 
@@ -538,10 +544,16 @@ class OrganisationCourseRow:
         return round(100 * self.completed / self.enrolled) if self.enrolled else 0
 
 
-def organisation_report(organisation):
+def organisation_report(organisation, assignment=""):
     """Per course: enrolments of the organisation's active members by status, overdue, and
-    certificates expiring soon; plus the members who have started nothing. Grouped queries."""
-    enrolments = Enrolment.objects.filter(user__organisation=organisation, user__is_active=True)
+    certificates expiring soon, every figure narrowed by `assignment` (an ASSIGNMENT_CHOICES key).
+    Grouped queries."""
+    overdue_of_organisation = overdue_assignments(organisation=organisation)
+    enrolments = filter_by_assignment(
+        Enrolment.objects.filter(user__organisation=organisation, user__is_active=True),
+        assignment,
+        overdue_of_organisation,
+    )
     now = timezone.now()
     started = Q(last_activity_at__isnull=False) & (
         Q(cycle_started_at__isnull=True) | Q(last_activity_at__gte=F("cycle_started_at"))
@@ -565,10 +577,13 @@ def organisation_report(organisation):
     )
     extra_started = Counter(course_id for pk, course_id in unopened.items() if pk in did_something)
     overdue = Counter(
-        overdue_assignments(organisation=organisation).values_list("enrolment__course_id", flat=True)
+        overdue_of_organisation.filter(enrolment__in=enrolments).values_list(
+            "enrolment__course_id", flat=True
+        )
     )
     expiring = dict(
         Certificate.objects.filter(
+            Exists(enrolments.filter(user_id=OuterRef("user_id"), course_id=OuterRef("course_id"))),
             user__organisation=organisation,
             user__is_active=True,
             revoked_at__isnull=True,

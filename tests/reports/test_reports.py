@@ -118,6 +118,39 @@ def test_organisation_report_figures(population):
     ]
 
 
+def test_organisation_report_filtered_by_assignment(population):
+    def figures(organisation, assignment):
+        return [
+            (row.enrolled, row.not_started, row.in_progress, row.completed, row.overdue)
+            + (row.certificates_expiring,)
+            for row in services.organisation_report(organisation, assignment)
+        ]
+
+    # Agency A: Ann enrolled herself and completed (certificate expiring), Bob was assigned and is overdue.
+    assert figures(population.agency, "assigned") == [(1, 0, 1, 0, 1, 0)]
+    assert figures(population.agency, "overdue") == [(1, 0, 1, 0, 1, 0)]
+    assert figures(population.agency, "self") == [(1, 0, 0, 1, 0, 1)]
+    # Council B: Cat was assigned (not yet due) and has not started; Dan enrolled himself.
+    assert figures(population.council, "assigned") == [(1, 1, 0, 0, 0, 0)]
+    assert figures(population.council, "overdue") == []
+
+
+def test_organisation_report_page_and_download_keep_the_filter(client, population):
+    sign_in_to_admin(client, population.trainer)
+    url = reverse("reports:organisation", args=[population.agency.pk])
+    page = client.get(url, {"assignment": "self"})
+    assert page.status_code == 200
+    assert [row.enrolled for row in page.context["rows"]] == [1]
+    assert f"?organisation={population.agency.pk}&amp;assignment=self" in page.content.decode()
+    assert all(href.endswith("?assignment=self") for _label, href in page.context["downloads"])
+    download = client.get(
+        reverse("reports:organisation_export", args=[population.agency.pk, "csv"]), {"assignment": "self"}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][1:5] == ["1", "0", "0", "1"]  # enrolled, not started, in progress, completed
+    assert client.get(url, {"assignment": "nonsense"}).context["rows"][0].enrolled == 2  # ignored
+
+
 def test_learner_timeline(population):
     events = services.learner_timeline(population.people["Bob"])
     kinds = sorted((event.kind, event.what, event.detail) for event in events)
