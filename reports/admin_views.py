@@ -218,11 +218,35 @@ def course_export_view(request, course_id, kind):
 # --- organisations ----------------------------------------------------------------------------------
 
 
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label="Name", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Agencies and councils"), *Organisation.Kind.choices], required=False
+    )
+
+    def narrow(self, organisations):
+        if not (self.is_bound and self.is_valid()):
+            return organisations
+        if query := self.cleaned_data["q"].strip():
+            organisations = organisations.filter(name__icontains=query)
+        if self.cleaned_data["kind"]:
+            organisations = organisations.filter(kind=self.cleaned_data["kind"])
+        return organisations
+
+
 @require_GET
 def organisations_view(request):
     require(can_see_learners, request)
-    overview = services.organisation_overview(visible_organisations(request.user))
-    context = admin_context("Organisation reports", "group", parents=_reports_crumb(), organisations=overview)
+    form = OrganisationSearchForm(request.GET or None)
+    overview = services.organisation_overview(form.narrow(visible_organisations(request.user)))
+    context = admin_context(
+        "Organisation reports",
+        "group",
+        parents=_reports_crumb(),
+        organisations=overview,
+        filter_form=form,
+        filter_label="Find organisations",
+    )
     return TemplateResponse(request, "reports/admin/organisations.html", context)
 
 

@@ -151,6 +151,20 @@ def test_organisation_report_page_and_download_keep_the_filter(client, populatio
     assert client.get(url, {"assignment": "nonsense"}).context["rows"][0].enrolled == 2  # ignored
 
 
+def test_organisation_index_finds_by_name_and_kind(client, population):
+    sign_in_to_admin(client, population.trainer)
+    url = reverse("reports:organisations")
+
+    def names(**query):
+        return [row[0].name for row in client.get(url, query).context["organisations"]]
+
+    assert names() == ["Agency A", "Council B"]
+    assert names(q="council") == ["Council B"]
+    assert names(kind="agency") == ["Agency A"]
+    assert names(q="agency", kind="council") == []
+    assert names(kind="nonsense") == ["Agency A", "Council B"]  # an invalid filter narrows nothing
+
+
 def test_learner_timeline(population):
     events = services.learner_timeline(population.people["Bob"])
     kinds = sorted((event.kind, event.what, event.detail) for event in events)
