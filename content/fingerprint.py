@@ -1,11 +1,11 @@
 """The fingerprint of the source material, so the originality check needs no copy of it.
 
-The material the courses were written from lives outside this repository (../shared/material).
+The material the courses were written from is not part of this repository.
 Its fingerprint is committed instead: the hash of every run of RUN_WORDS consecutive words,
 normalised as `words` does, and nothing else, so no sentence of the material is redistributed
 and the check works in a clone with nothing beside it. Rebuild it when the material changes:
 
-    .venv/bin/python -m content.fingerprint --material ../shared/material
+    .venv/bin/python -m content.fingerprint --material PATH/TO/material
 
 Each run is hashed with BLAKE2b cut to 8 bytes. With a few thousand runs in the material and
 tens of thousands in the courses, the chance that any two different runs share a hash is about
