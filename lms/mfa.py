@@ -114,6 +114,8 @@ class AdminTwoStepMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._admin_prefix = None  # resolved at the first request, when the URLconf is loaded
+        self._open_paths = frozenset()
 
     def __call__(self, request):
         if self._guards(request.path_info) and can_reach_admin(request.user):
@@ -126,9 +128,10 @@ class AdminTwoStepMiddleware:
                 return redirect(f"{reverse(second_step_url(request.user))}?{next_url}")
         return self.get_response(request)
 
-    @staticmethod
-    def _guards(path):
-        """Every admin page but its login and logout (leaving must stay possible)."""
-        if not path.startswith(reverse("wagtailadmin_home")):
-            return False
-        return path not in {reverse("wagtailadmin_login"), reverse("wagtailadmin_logout")}
+    def _guards(self, path):
+        """Every admin page but its login and logout (leaving must stay possible). Runs on every
+        request, so the admin's paths are reversed once, not per request."""
+        if self._admin_prefix is None:
+            self._open_paths = frozenset({reverse("wagtailadmin_login"), reverse("wagtailadmin_logout")})
+            self._admin_prefix = reverse("wagtailadmin_home")
+        return path.startswith(self._admin_prefix) and path not in self._open_paths
