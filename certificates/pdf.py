@@ -4,40 +4,32 @@
 benchmark); `render_certificate_pdf_bounded(certificate)` lays it out in a forked child process
 that is killed past a time bound (the background task uses it). The service stores the bytes.
 
-Everything the template links to goes through `LocalFilesURLFetcher`, which serves static
-files (STATIC_ROOT, then the staticfiles finders), files under MEDIA_ROOT and `data:` URIs,
-and refuses everything else: `file://` paths outside those folders, path traversal, and every
-network address. Certificates print a learner's name, so a crafted value must never make the
-renderer read a local file or call out to the network.
+Everything the template links to goes through `lms.pdf.LocalFilesURLFetcher` (shared with the
+offline copies of modules), which reads only static and media files and `data:` URIs, never a
+private file or the network. Certificates print a learner's name, so a crafted value must never
+make the renderer read a local file or call out to the network.
 """
 
-import mimetypes
 import multiprocessing
 import re
-import threading
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import segno
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from lms.pdf import BASE_URL, LocalFilesURLFetcher, URLNotAllowed, font_config
 
 TEMPLATE_NAME = "certificates/certificate_pdf.html"
 DATE_FORMAT = "j F Y"  # 21 November 2026
 # Tagged PDF for assistive technology (PDF/UA-1: structure tree, /MarkInfo, title shown, language).
 PDF_VARIANT = "pdf/ua-1"
 COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
-# Relative URLs in the template (such as {% static %} output, "/static/...") resolve against
-# this base to file:///static/..., which the fetcher maps to static files, never to /static.
-BASE_URL = "file:///"
 
 __all__ = [
+    "BASE_URL",  # re-exported from lms.pdf, where the fetcher lives
     "LocalFilesURLFetcher",
     "RenderError",
     "RenderTimeout",
@@ -49,108 +41,6 @@ __all__ = [
     "render_certificate_pdf",
     "render_certificate_pdf_bounded",
 ]
-
-
-class URLNotAllowed(ValueError):
-    """The PDF renderer asked for a resource it may not read. WeasyPrint logs it and skips it."""
-
-
-class LocalFilesURLFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves only static files, media files and data: URIs.
-
-    Call it (or its `fetch` method) with a URL; it returns a `URLFetcherResponse` or raises
-    `URLNotAllowed`. WeasyPrint catches that, logs it and leaves the resource out.
-    """
-
-    def __init__(self):
-        # The parent is only ever asked for data: URIs (decoded in memory by urllib's
-        # DataHandler); allowed_protocols makes it refuse anything else as a second guard.
-        super().__init__(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=False)
-
-    def fetch(self, url, headers=None):
-        scheme = urlsplit(url).scheme.lower() if ":" in url else ""
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            path = self.resolve_file_url(url)
-            content_type, _ = mimetypes.guess_type(path.name)
-            return URLFetcherResponse(
-                path.as_uri(),
-                body=path.read_bytes(),
-                headers={"Content-Type": content_type or "application/octet-stream"},
-            )
-        raise URLNotAllowed(f"Certificate PDFs read local files only, not {url[:100]!r}.")
-
-    def resolve_file_url(self, url):
-        """The real path a file: URL may read, or URLNotAllowed."""
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            raise URLNotAllowed("Remote file URLs are not allowed.")
-        url_path = unquote(parts.path)
-        if "\x00" in url_path or "\\" in url_path:
-            raise URLNotAllowed("Invalid characters in file URL.")
-        if ".." in url_path.split("/"):
-            raise URLNotAllowed("Path traversal is not allowed.")
-
-        static_prefix = _url_path_prefix(settings.STATIC_URL)
-        media_prefix = _url_path_prefix(settings.MEDIA_URL)
-        if static_prefix and url_path.startswith(static_prefix):
-            candidate = _find_static(url_path.removeprefix(static_prefix))
-        elif media_prefix and url_path.startswith(media_prefix) and settings.MEDIA_ROOT:
-            candidate = Path(settings.MEDIA_ROOT) / url_path.removeprefix(media_prefix)
-        else:
-            candidate = Path(url_path)
-        if candidate is None:
-            raise URLNotAllowed(f"No such static file: {url_path[:100]!r}.")
-
-        real = Path(candidate).resolve()
-        if not any(real.is_relative_to(root) for root in _allowed_roots()):
-            raise URLNotAllowed("Only static and media files may be read.")
-        private_root = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
-        if private_root and real.is_relative_to(Path(private_root).resolve()):
-            raise URLNotAllowed("Private files (such as issued certificates) may not be read.")
-        if not real.is_file():
-            raise URLNotAllowed(f"Not a file: {url_path[:100]!r}.")
-        return real
-
-
-def _url_path_prefix(url):
-    """The path part of STATIC_URL/MEDIA_URL ("/static/"); None if unset or on another host."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc:
-        return None  # served from elsewhere (a CDN): never fetched
-    return parts.path if parts.path.endswith("/") else parts.path + "/"
-
-
-def _find_static(relative_path):
-    if not relative_path:
-        return None
-    if settings.STATIC_ROOT:
-        collected = Path(settings.STATIC_ROOT) / relative_path
-        if collected.is_file():
-            return collected
-    found = finders.find(relative_path)
-    return Path(found) if found else None
-
-
-def _allowed_roots():
-    roots = [settings.STATIC_ROOT, settings.MEDIA_ROOT]
-    for finder in finders.get_finders():
-        roots.extend(storage.location for storage in getattr(finder, "storages", {}).values())
-    return [Path(root).resolve() for root in roots if root]
-
-
-# Loading the system font configuration costs more than laying out the page; keep one per
-# thread (Pango font maps are not shared across threads).
-_fonts = threading.local()
-
-
-def _font_config():
-    if getattr(_fonts, "config", None) is None:
-        _fonts.config = FontConfiguration()
-    return _fonts.config
 
 
 def format_date_au(moment):
@@ -245,7 +135,7 @@ def certificate_html(certificate, template=None):
 def html_to_pdf(html) -> bytes:
     """Lay out the HTML as a tagged PDF/UA-1 document with embedded, subset fonts."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFilesURLFetcher())
-    return document.write_pdf(font_config=_font_config(), pdf_variant=PDF_VARIANT)
+    return document.write_pdf(font_config=font_config(), pdf_variant=PDF_VARIANT)
 
 
 def render_certificate_pdf(certificate, template=None) -> bytes:
