@@ -1,11 +1,24 @@
 """StreamField blocks for lesson bodies."""
 
+import hashlib
+import re
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.exceptions import EmbedException
 from wagtail.images.blocks import ImageChooserBlock
 
+from . import media
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
+# A BCP 47 language tag as a <track srclang> takes it (en, en-AU, zh-Hans).
+LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+EMBED_RETRY_SECONDS = 300
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -59,9 +72,58 @@ class AccessibleImageBlock(blocks.StructBlock):
         return value
 
 
+class CaptionTrackBlock(blocks.StructBlock):
+    """A WebVTT file for the video's <track>: captions (speech and sounds), subtitles (a
+    translation) or descriptions (what is seen, read aloud by screen readers)."""
+
+    file = DocumentChooserBlock(help_text="A .vtt file uploaded under Documents (its first line is WEBVTT).")
+    kind = blocks.ChoiceBlock(
+        choices=[("captions", "Captions"), ("subtitles", "Subtitles"), ("descriptions", "Descriptions")],
+        default="captions",
+    )
+    srclang = blocks.CharBlock(
+        max_length=20, default="en", label="Language code", help_text="For example en, or zh-Hans."
+    )
+    label = blocks.CharBlock(max_length=60, default="English", help_text="Shown in the player's menu.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        document = value.get("file")
+        if document is not None:
+            try:
+                if not media.is_captions_name(document.file.name):
+                    raise ValidationError("Choose a WebVTT (.vtt) file.")
+                with document.file.open("rb") as file:
+                    media.check_captions_file(file, document.filename)
+            except (ValidationError, OSError) as error:
+                message = error.messages[0] if isinstance(error, ValidationError) else "The file is missing."
+                errors["file"] = ValidationError(message)
+        if not LANGUAGE_TAG_RE.fullmatch(value.get("srclang") or ""):
+            errors["srclang"] = ValidationError("Use a language code such as en, en-AU or zh-Hans.")
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(help_text="A YouTube or Vimeo address.")
+    """A video in a lesson: an uploaded file (plays without the internet, with captions and a
+    transcript) and/or an external embed (YouTube, Vimeo), which falls back to a link when the
+    embed cannot be looked up."""
+
     title = blocks.CharBlock(max_length=160, help_text="Names the video for screen-reader users.")
+    file = DocumentChooserBlock(
+        required=False,
+        label="Video file",
+        help_text="An MP4 (H.264) or WebM file uploaded under Documents: plays on intranets and offline.",
+    )
+    captions = blocks.ListBlock(CaptionTrackBlock(), default=[], label="Captions and subtitles")
+    video = EmbedBlock(
+        required=False,
+        label="External video",
+        help_text="Optional: a YouTube or Vimeo address (needs the internet; learners get a link if "
+        "it cannot be shown).",
+    )
     transcript = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES, required=False, help_text="A transcript or summary."
     )
@@ -69,6 +131,54 @@ class VideoBlock(blocks.StructBlock):
     class Meta:
         icon = "media"
         template = "courses/blocks/video.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        document = value.get("file")
+        if document is not None:
+            try:
+                if not media.is_video_name(document.file.name):
+                    raise ValidationError("Choose an MP4 or WebM video file.")
+                with document.file.open("rb") as file:
+                    media.check_video_file(file, document.filename)
+            except (ValidationError, OSError) as error:
+                message = error.messages[0] if isinstance(error, ValidationError) else "The file is missing."
+                errors["file"] = ValidationError(message)
+        elif not value.get("video"):
+            errors["file"] = ValidationError("Choose a video file, or give an external video address.")
+        if value.get("captions") and document is None:
+            errors["captions"] = ValidationError("Captions play with an uploaded video file: choose one.")
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # An offline copy (pdf) prints a link, never looks the embed up.
+        if not (parent_context or {}).get("pdf"):
+            context["embed_html"] = embed_html(value.get("video"))
+        if value.get("file") is not None:
+            context["video_type"] = media.content_type_for(value["file"].filename)
+        return context
+
+
+def embed_html(embed_value):
+    """The external video's player HTML, or "" when it cannot be looked up now (offline, on an
+    intranet, a removed video): the template then shows a link. A failed lookup is remembered for
+    a few minutes so an unreachable provider does not slow every view of the lesson."""
+    if not embed_value:
+        return ""
+    url = embed_value.url
+    failed_key = "embed-failed:" + hashlib.sha256(url.encode()).hexdigest()
+    if cache.get(failed_key):
+        return ""
+    try:
+        embed = embeds.get_embed(url)
+    except (EmbedException, OSError, ValueError):
+        cache.set(failed_key, True, EMBED_RETRY_SECONDS)
+        return ""
+    return render_to_string("wagtailembeds/embed_frontend.html", {"embed": embed})
 
 
 class KeyTakeawaysBlock(blocks.StructBlock):

@@ -1,7 +1,9 @@
 from django import forms
+from wagtail.documents.forms import BaseDocumentForm
 
 from lms.sanitise import clean_html
 
+from . import media
 from .models import TaskSubmission
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -91,3 +93,15 @@ class TaskSubmissionForm(AttachmentFormMixin, forms.ModelForm):
         if not clean_html(text).strip() or len(" ".join(text.split())) < 20:
             raise forms.ValidationError("Write at least a few sentences (20 characters or more).")
         return text
+
+
+class CourseDocumentForm(BaseDocumentForm):
+    """Wagtail's document form (*Documents* in the admin, WAGTAILDOCS_DOCUMENT_FORM_BASE), which
+    also checks a lesson video or captions file by its content: an .mp4 or .webm must be that
+    video, a .vtt must start with WEBVTT."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            media.check_media_upload(upload, upload.name)
+        return upload

@@ -266,6 +266,19 @@ class LessonPage(CourseItemMixin, Page):
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
 
+    def media_documents(self):
+        """{id: document} of the video and caption files the body's video blocks play: the only
+        documents this lesson streams to its learners (courses.views.lesson_media_view)."""
+        found = {}
+        for block in self.body:
+            if block.block_type != "video":
+                continue
+            tracks = [track.get("file") for track in block.value.get("captions") or []]
+            for document in [block.value.get("file"), *tracks]:
+                if document is not None:
+                    found[document.pk] = document
+        return found
+
     @property
     def completed_by_submission(self):
         """Completed by submitting work (reviewed, or checked automatically), not by a button."""

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import media, services
 from .access import (
     AccessRefused,
     LoginRequired,
@@ -190,6 +190,24 @@ def retake_view(request, access):
         f"You have started {course.title} again. Your earlier certificate stays valid until it expires.",
     )
     return redirect((services.course_progress(enrolment).resume_item or course).url)
+
+
+def lesson_media_view(request, lesson_id, document_id):
+    """Stream a video or caption file of a lesson's video block to a learner who may open the
+    lesson (the gate: live, page privacy, enrolment, module lock). A document the lesson does not
+    play, or a refusal, is the same 404 as a missing file (a player cannot follow a redirect to a
+    sign-in page anyway)."""
+    lesson = LessonPage.objects.filter(pk=lesson_id).first()
+    try:
+        open_course_item(request, lesson)
+    except AccessRefused as refusal:
+        raise Http404("No such file.") from refusal
+    document = lesson.media_documents().get(document_id)
+    if document is None or not (
+        media.is_video_name(document.filename) or media.is_captions_name(document.filename)
+    ):
+        raise Http404("No such file.")
+    return media.stream_file(request, document.file, document.filename)
 
 
 @login_required

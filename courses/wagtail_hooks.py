@@ -2,13 +2,14 @@
 admin's Practice tasks and Training menus (views in courses/admin_views.py)."""
 
 from django.contrib.auth.models import Permission
+from django.http import Http404
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from lms.admin_utils import PermissionMenuItem
 
-from . import services
+from . import media, services
 from .access import AccessRefused, ModuleLocked, open_course_item
 from .admin_views import (
     WorkWaitingPanel,
@@ -42,6 +43,18 @@ def gate_course_items(page, request, serve_args, serve_kwargs):
     request.course_access = access
     services.record_visit(access.enrolment, page)
     return None
+
+
+@hooks.register("before_serve_document")
+def keep_lesson_media_in_lessons(document, request):
+    """Video and caption files reach learners only through their lesson (courses.views.
+    lesson_media_view, behind the access gate), so a private course's video is never public at
+    /documents/. Editors who can open the admin still preview them there."""
+    name = document.filename
+    if (media.is_video_name(name) or media.is_captions_name(name)) and not request.user.has_perm(
+        "wagtailadmin.access_admin"
+    ):
+        raise Http404("No such document.")
 
 
 # --- Practice tasks ---------------------------------------------------------------------------------

@@ -44,6 +44,9 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+    # Documents (lesson videos among them) are served by their views, which check who asks; only
+    # the rest of MEDIA_ROOT (image renditions) is served as plain files in development.
+    urlpatterns.append(path(settings.MEDIA_URL.lstrip("/") + "documents/<path:name>", views.not_found))
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator as legacy_token_generator
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -142,3 +143,8 @@ def legacy_password_link(request, uidb64, token):
         messages.error(request, "This link has expired or has already been used. Ask for a new one below.")
         return redirect("account_reset_password")
     return redirect(password_setup_path(user))
+
+
+def not_found(request, **kwargs):
+    """404 for paths that must never be served as plain files (documents under MEDIA_ROOT)."""
+    raise Http404("No such file.")

@@ -221,7 +221,14 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # Absolute URL printed on certificates (QR code); the site a verifier can reach.
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Lesson videos (mp4, m4v, webm) and their WebVTT captions (vtt) are documents too, checked by their
+# content on upload (courses.forms.CourseDocumentForm) and streamed to learners by the lesson
+# (courses.media), never from /documents/ (courses.wagtail_hooks).
+WAGTAILDOCS_EXTENSIONS = [
+    *["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"],
+    *["mp4", "m4v", "webm", "vtt"],
+]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "courses.forms.CourseDocumentForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 
