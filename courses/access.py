@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from wagtail.models import PageViewRestriction
 
 from . import services
-from .models import CourseItemMixin, CoursePage
+from .models import CourseItemMixin, CoursePage, ModulePage
 
 
 class AccessRefused(Exception):
@@ -54,10 +54,10 @@ class ModuleLocked(AccessRefused):
 
 @dataclass
 class CourseAccess:
-    page: object  # the CoursePage, or the lesson/quiz (a CourseItemMixin page)
+    page: object  # the CoursePage, a ModulePage, or the lesson/quiz (a CourseItemMixin page)
     course: CoursePage
     enrolment: object | None
-    context: dict  # services.item_context for an item, {} for a course
+    context: dict  # services.item_context for an item, {"progress"} for a module, {} for a course
 
 
 def check_privacy(request, page):
@@ -76,14 +76,18 @@ def check_privacy(request, page):
 
 
 def open_course_item(request, page, *, enrolled=True, check_lock=True):
-    """Return a CourseAccess for a live CoursePage or course item the person may open, or raise
+    """Return a CourseAccess for a live CoursePage, ModulePage (its offline copy) or course item
+    the person may open, or raise
     an AccessRefused. `enrolled=False` skips the enrolment check (enrolling, public course
     pages); `check_lock=False` skips the module lock (reading a past result)."""
     if page is None or not page.live:
         raise ItemNotFound
-    course = (
-        page if isinstance(page, CoursePage) else page.course if isinstance(page, CourseItemMixin) else None
-    )
+    if isinstance(page, CoursePage):
+        course = page
+    elif isinstance(page, CourseItemMixin | ModulePage):
+        course = page.course
+    else:
+        course = None
     if course is None or not course.live:
         raise ItemNotFound
     check_privacy(request, page)
@@ -96,6 +100,14 @@ def open_course_item(request, page, *, enrolled=True, check_lock=True):
         raise NotEnrolled(course)
     if page is course:
         return CourseAccess(page, course, enrolment, {})
+    if isinstance(page, ModulePage):
+        progress = services.course_progress(enrolment)
+        module_progress = progress.module_progress.get(page.pk)
+        if module_progress is None:
+            raise ItemNotFound  # not in the course's outline (unpublished in between)
+        if check_lock and module_progress.locked:
+            raise ModuleLocked(course, module_progress.locked_by, {"progress": progress})
+        return CourseAccess(page, course, enrolment, {"progress": progress})
     context = services.item_context(enrolment, page)
     if check_lock and context["locked_by"] is not None:
         raise ModuleLocked(course, context["locked_by"], context)

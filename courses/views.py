@@ -12,17 +12,20 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from . import media, services
+from lms.storage import private_storage
+
+from . import media, offline, services
 from .access import (
     AccessRefused,
     LoginRequired,
     ModuleLocked,
     NotEnrolled,
     PasswordRequired,
+    check_privacy,
     open_course_item,
 )
 from .forms import ATTACHMENT_CONTENT_TYPES, TaskSubmissionForm, attachment_extension
-from .models import CoursePage, LessonPage, TaskSubmissionRecord
+from .models import CoursePage, LessonPage, ModulePage, TaskSubmissionRecord
 from .services import can_see_submission
 
 # --- The gate's refusals as responses -------------------------------------------------------------
@@ -208,6 +211,37 @@ def lesson_media_view(request, lesson_id, document_id):
     ):
         raise Http404("No such file.")
     return media.stream_file(request, document.file, document.filename)
+
+
+@login_required
+def module_pdf_view(request, module_id):
+    """Download a module's offline copy (a tagged PDF of its lessons in order) for a learner the
+    gate lets open the module: enrolled, the course's and module's privacy, not locked. Items
+    with their own privacy the learner does not pass are left out. Any refusal is a 404."""
+    module = ModulePage.objects.filter(pk=module_id).first()
+    try:
+        access = open_course_item(request, module)
+    except AccessRefused as refusal:
+        raise Http404("No such module.") from refusal
+    outline = services.course_outline(access.course)
+    items = next(m.items for m in outline.modules if m.page.pk == module.pk)
+    name = offline.module_pdf(module, access.course, [item for item in items if _may_read(request, item)])
+    response = FileResponse(
+        private_storage().open(name, "rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=offline.download_filename(module),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _may_read(request, page):
+    try:
+        check_privacy(request, page)
+    except AccessRefused:
+        return False
+    return True
 
 
 @login_required

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -21,7 +22,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 # base to file:///static/..., which the fetcher maps to static files, never to /static.
 BASE_URL = "file:///"
 
-__all__ = ["BASE_URL", "LocalFilesURLFetcher", "URLNotAllowed", "font_config"]
+__all__ = ["BASE_URL", "LocalFilesURLFetcher", "URLNotAllowed", "font_config", "write_pdf"]
 
 
 class URLNotAllowed(ValueError):
@@ -124,3 +125,10 @@ def font_config():
     if getattr(_fonts, "config", None) is None:
         _fonts.config = FontConfiguration()
     return _fonts.config
+
+
+def write_pdf(html, variant="pdf/ua-1") -> bytes:
+    """Lay out HTML as a tagged PDF (PDF/UA-1 by default: structure tree, /Lang, /Title shown)
+    with embedded, subset fonts, reading only what `LocalFilesURLFetcher` allows."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFilesURLFetcher())
+    return document.write_pdf(font_config=font_config(), pdf_variant=variant)
