@@ -9,12 +9,14 @@ Models hold facts about one row; workflows are in services.py, the access gate i
 what pages show a learner comes from courses.page_context providers.
 """
 
+from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -67,6 +69,14 @@ class CourseIndexPage(LearnerContextMixin, PublicPageMixin, Page):
     subpage_types = ["courses.CoursePage"]
 
 
+def admin_users():
+    """Who may be named on a course team: active people who can open the admin (superusers, or a
+    group with admin access)."""
+    return models.Q(is_active=True) & (
+        models.Q(is_superuser=True) | models.Q(groups__permissions__codename="access_admin")
+    )
+
+
 class CoursePage(LearnerContextMixin, PublicPageMixin, Page):
     """A course (*Pages > Home > Courses > the course*): summary, audience, outcomes and its
     completion rules (module order, renewal, CPD hours). Its children are ModulePages; learners
@@ -104,6 +114,16 @@ class CoursePage(LearnerContextMixin, PublicPageMixin, Page):
         default=0,
         help_text="CPD hours printed on the certificate (0 = none).",
     )
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="courses_run",
+        limit_choices_to=admin_users,
+        help_text=(
+            "The course team: they see this course's report, gradebook and learner records in Reports "
+            "even without access to every learner. Takes effect when the course is published."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -119,6 +139,7 @@ class CoursePage(LearnerContextMixin, PublicPageMixin, Page):
             [FieldPanel("sequential_modules"), FieldPanel("renewal_months"), FieldPanel("cpd_hours")],
             heading="Completion and certificates",
         ),
+        FieldPanel("trainers", widget=forms.CheckboxSelectMultiple, heading="Course team"),
         *Page.settings_panels,
     ]
     search_fields = [

@@ -2,31 +2,33 @@
 its gradebook), organisations, one organisation, learners, one learner's record; each with
 filters and CSV and XLSX downloads.
 
-Open to holders of `lms.view_all_learners` (trainers, administrators) and organisation managers;
-what each one sees goes through lms.scoping, so another organisation's learner or organisation
-answers 404, as a missing one does. Registered in reports/wagtail_hooks.py.
+Open to holders of `lms.view_all_learners` (trainers, administrators), organisation managers and
+course teams (organisation reports: the first two only); what each one sees goes through
+courses.scoping and lms.scoping, so another organisation's learner or organisation, or a course
+the user does not run, answers 404 as a missing one does. Registered in reports/wagtail_hooks.py.
 """
 
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from courses.models import CoursePage
+from courses.scoping import (
+    can_open_reports,
+    course_or_404,
+    learner_course_ids,
+    learner_or_404,
+    report_organisations,
+    reportable_courses,
+    visible_learners,
+)
 from lms.admin_utils import admin_context, require
 from lms.exports import download_response
 from lms.models import Organisation
-from lms.scoping import (
-    can_see_learners,
-    learner_or_404,
-    organisation_or_404,
-    visible_learners,
-    visible_organisations,
-)
+from lms.scoping import can_see_learners, organisation_or_404, visible_organisations
 
 from . import charts, services
 
@@ -70,7 +72,7 @@ def _date(value):
 
 @require_GET
 def index_view(request):
-    require(can_see_learners, request)
+    require(can_open_reports, request)
     context = admin_context("Reports", "table", courses=services.course_overview(request.user))
     return TemplateResponse(request, "reports/admin/index.html", context)
 
@@ -84,9 +86,9 @@ class CourseFilterForm(forms.Form):
         label="Progress", choices=[("", "Any progress"), *services.STATUS_LABELS.items()], required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = visible_organisations(user)
+        self.fields["organisation"].queryset = report_organisations(user, course)
 
     def filters(self):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -94,9 +96,9 @@ class CourseFilterForm(forms.Form):
 
 
 def _course_report(request, course_id, with_dates=False):
-    require(can_see_learners, request)
-    course = get_object_or_404(CoursePage, pk=course_id)
-    form = CourseFilterForm(request.GET or None, user=request.user)
+    require(can_open_reports, request)
+    course = course_or_404(request.user, course_id)
+    form = CourseFilterForm(request.GET or None, user=request.user, course=course)
     organisation, assignment, status = form.filters()
     report = services.course_report(course, request.user, organisation, assignment, with_dates)
     return course, form, report, services.filter_rows(report.rows, status)
@@ -340,7 +342,7 @@ class LearnerSearchForm(forms.Form):
 
 @require_GET
 def learners_view(request):
-    require(can_see_learners, request)
+    require(can_open_reports, request)
     form = LearnerSearchForm(request.GET or None)
     learners = visible_learners(request.user).select_related("organisation").order_by("full_name", "email")
     if form.is_valid() and (query := form.cleaned_data["q"].strip()):
@@ -360,17 +362,24 @@ def learners_view(request):
 
 
 class TimelineFilterForm(forms.Form):
-    course = forms.ModelChoiceField(
-        queryset=CoursePage.objects.order_by("title"), required=False, empty_label="All courses"
-    )
+    course = forms.ModelChoiceField(queryset=None, required=False, empty_label="All courses")
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
 
 
 def _timeline(request, user_id):
-    require(can_see_learners, request)
+    require(can_open_reports, request)
     learner = learner_or_404(request.user, user_id)
-    form = TimelineFilterForm(request.GET or None)
-    course = form.cleaned_data["course"] if form.is_valid() else None
-    return learner, form, services.learner_timeline(learner, course)
+    course_ids = learner_course_ids(request.user, learner)  # None: the whole record
+    courses = reportable_courses(request.user)
+    if course_ids is not None:
+        courses = courses.filter(pk__in=course_ids)
+    form = TimelineFilterForm(request.GET or None, courses=courses)
+    if form.is_valid() and form.cleaned_data["course"]:
+        course_ids = [form.cleaned_data["course"].pk]
+    return learner, form, services.learner_timeline(learner, course_ids)
 
 
 @require_GET

@@ -1,7 +1,8 @@
 """The figures of the Reports menu, worked out in grouped queries.
 
-Every report takes the admin user and narrows what it counts through lms.scoping (an
-organisation manager counts their organisations' people only). Queries are grouped by enrolment,
+Every report takes the admin user and narrows what it counts through courses.scoping (an
+organisation manager counts their organisations' people only; a course's team, everyone in the
+courses they run). Queries are grouped by enrolment,
 learner, item or course (GROUP BY in the database), never one query per learner, so a report of
 20,000 learners takes the same handful of queries as one of three.
 
@@ -45,9 +46,9 @@ from django.utils.functional import cached_property
 from certificates.models import Certificate, CertificateRevision
 from courses.assignments import overdue_assignments
 from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage, TaskSubmission
+from courses.scoping import reportable_courses, scope_enrolments
 from courses.services import course_outline, is_required
 from lms.models import User
-from lms.scoping import scope_queryset
 from quizzes.models import Attempt, QuizPage
 
 EXPIRING_WITHIN_DAYS = 60
@@ -225,7 +226,7 @@ class CourseReport:
 
 def course_enrolments(course, user, organisation=None, assignment=""):
     """The course's enrolments of active learners the admin user may see, filtered."""
-    enrolments = scope_queryset(Enrolment.objects.filter(course=course, user__is_active=True), user)
+    enrolments = scope_enrolments(Enrolment.objects.filter(course=course, user__is_active=True), user)
     if organisation is not None:
         enrolments = enrolments.filter(user__organisation=organisation)
     return filter_by_assignment(enrolments, assignment, overdue_assignments(course=course))
@@ -505,8 +506,8 @@ def filter_rows(rows, status=""):
 def course_overview(user):
     """Every course with its enrolled, completed and overdue learners (the admin user's scope), in
     three grouped queries."""
-    courses = list(CoursePage.objects.order_by("title"))
-    enrolments = scope_queryset(Enrolment.objects.filter(user__is_active=True), user)
+    courses = list(reportable_courses(user))
+    enrolments = scope_enrolments(Enrolment.objects.filter(user__is_active=True), user)
     counts = {
         row["course_id"]: row
         for row in enrolments.values("course_id").annotate(
@@ -514,7 +515,7 @@ def course_overview(user):
         )
     }
     overdue = Counter(
-        scope_queryset(overdue_assignments(), user, "enrolment__user").values_list(
+        scope_enrolments(overdue_assignments(), user, "enrolment").values_list(
             "enrolment__course_id", flat=True
         )
     )
@@ -666,14 +667,14 @@ class TimelineEvent:
     detail: str = ""
 
 
-def learner_timeline(learner, course=None):
+def learner_timeline(learner, course_ids=None):
     """Everything the learner did and was given, newest first: enrolments, lessons completed, quiz
     attempts with scores, practice submissions and reviews, certificates issued, reissued and
-    revoked. A fixed number of queries."""
+    revoked; in the courses `course_ids` only, when given. A fixed number of queries."""
     events = []
     enrolments = Enrolment.objects.filter(user=learner).select_related("course")
-    if course is not None:
-        enrolments = enrolments.filter(course=course)
+    if course_ids is not None:
+        enrolments = enrolments.filter(course_id__in=course_ids)
     for enrolment in enrolments:
         events.append(TimelineEvent(enrolment.enrolled_at, "Enrolled", enrolment.course.title, "Enrolled"))
         if enrolment.completed_at:
@@ -727,8 +728,8 @@ def learner_timeline(learner, course=None):
                 )
             )
     certificates = Certificate.objects.filter(user=learner)
-    if course is not None:
-        certificates = certificates.filter(course=course)
+    if course_ids is not None:
+        certificates = certificates.filter(course_id__in=course_ids)
     for certificate in certificates.select_related("revoked_by"):
         events.append(
             TimelineEvent(

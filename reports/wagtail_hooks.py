@@ -6,8 +6,9 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.widgets.button import ListingButton
 
+from courses.scoping import can_open_reports, may_see_learner
 from lms.admin_utils import PermissionMenuItem, register_learner_record_url
-from lms.scoping import can_see_learners, may_see_learner
+from lms.scoping import can_see_learners
 
 from .admin_views import urlpatterns
 
@@ -23,7 +24,7 @@ def register_report_urls():
 def register_reports_menu():
     items = [
         PermissionMenuItem(
-            "Course reports", reverse("reports:index"), icon_name="table", order=100, allowed=can_see_learners
+            "Course reports", reverse("reports:index"), icon_name="table", order=100, allowed=can_open_reports
         ),
         PermissionMenuItem(
             "Organisation reports",
@@ -37,9 +38,10 @@ def register_reports_menu():
             reverse("reports:learners"),
             icon_name="user",
             order=300,
-            allowed=can_see_learners,
+            allowed=can_open_reports,
         ),
     ]
+    # The submenu shows when one of its items does (Wagtail hides an empty one).
     return SubmenuMenuItem("Reports", Menu(items=items), icon_name="table", order=255)
 
 
