@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0010_managers_change_assignments'),
+        ('courses', '0011_lesson_video_file_captions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
