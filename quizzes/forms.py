@@ -11,6 +11,7 @@ class AttemptForm(forms.Form):
         for position, question in enumerate(attempt.questions, start=1):
             field = question.form_field()
             field.label = f"Question {position}"
+            field.widget.question_label = field.label
             field.question = question
             if not self.is_bound and str(question.pk) in attempt.answers:
                 field.initial = question.answer_to_form(attempt.answers[str(question.pk)])

@@ -4,7 +4,19 @@ drag and drop, so they work with a keyboard, a screen reader or a switch device.
 from django import forms
 
 
-class MatchingWidget(forms.Widget):
+class QuestionWidget(forms.Widget):
+    """A widget of several selects in one question: each select's accessible name says which
+    question it belongs to (`question_label`, set by the attempt form: "Question 3")."""
+
+    question_label = "this question"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["question_label"] = self.question_label
+        return context
+
+
+class MatchingWidget(QuestionWidget):
     template_name = "quizzes/widgets/matching.html"
 
     def __init__(self, rows=(), choices=(), attrs=None):
@@ -60,7 +72,7 @@ class MatchingField(forms.Field):
         return answered
 
 
-class OrderingWidget(forms.Widget):
+class OrderingWidget(QuestionWidget):
     template_name = "quizzes/widgets/ordering.html"
 
     def __init__(self, items=(), attrs=None):
@@ -92,6 +104,7 @@ class OrderingWidget(forms.Widget):
             for item_id, text in self.items
         ]
         context["positions"] = [str(n) for n in range(1, len(self.items) + 1)]
+        context["instruction_id"] = f"{base_id}_instruction"
         return context
 
     def id_for_label(self, id_):

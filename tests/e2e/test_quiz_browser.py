@@ -44,6 +44,18 @@ def test_every_question_type_by_keyboard_with_autosave(live_server, page, assert
     page.get_by_role("alert").wait_for()
     assert_accessible(page)  # with validation errors
     attempt = Attempt.objects.get(user=learner)
+    # GOV.UK error summary: the title says so, focus starts on the summary, and each of its links
+    # moves focus to a control of its question (never to a wrapper that cannot take focus).
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    links = summary.get_by_role("link")
+    expect(links).to_have_count(len(attempt.questions))
+    for n in range(len(attempt.questions)):
+        target = links.nth(n).get_attribute("href")
+        links.nth(n).click()
+        expect(page.locator(target)).to_be_focused()
+        assert page.evaluate("document.activeElement.tagName") in ("INPUT", "SELECT")
     assert attempt.submitted_at is None
 
     # Answer everything with the keyboard only.
@@ -64,13 +76,16 @@ def test_every_question_type_by_keyboard_with_autosave(live_server, page, assert
         ("Skill", "Strategic, technical and relational"),
         ("Practice", "Implementation and evaluation"),
     ]:
-        select = page.get_by_label(prompt, exact=True)
+        # Each select's name carries its question (a screen reader's list of controls says which).
+        select = page.get_by_label(re.compile(rf"^{prompt} \(question \d+: its match\)$"))
         select.focus()
         select.select_option(label=match)  # a native select: arrow keys pick the same option
     ordering = questions["OrderingQuestion"]
     # Ordering positions start empty: the question counts as answered once every item has one.
     for position, (_, text) in enumerate(ordering.item_list(), start=1):
-        page.get_by_label(f"Position of “{text}”").select_option(str(position))
+        select = page.get_by_label(re.compile(rf"^Position of “{re.escape(text)}” \(question \d+\)$"))
+        expect(select).to_have_accessible_description(re.compile("1 comes first"))
+        select.select_option(str(position))
 
     # Autosave stores the answers on the server before any submit.
     for _ in range(50):
