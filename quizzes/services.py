@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 from courses.services import check_completion, get_enrolment
+from lms.dates import time_of_day
 
 from .models import Attempt, QuizExtension, QuizPage, Response
 
@@ -162,7 +163,7 @@ def start_attempt(user, quiz):
             if status.next_attempt_at is not None:
                 when = timezone.localtime(status.next_attempt_at)
                 raise QuizUnavailable(
-                    f"You can try this quiz again from {when:%-I:%M %p} on {when:%-d %B %Y}. "
+                    f"You can try this quiz again from {time_of_day(when)} on {when:%-d %B %Y}. "
                     "Use the time to revisit the lessons."
                 )
             snapshot = quiz.build_snapshot()
