@@ -58,6 +58,10 @@ class QuestionCategory(models.Model):
         return self.name
 
 
+# The most a quiz may let a learner add to a timed attempt themselves (more needs a trainer's extension).
+MAX_MORE_TIME_MINUTES = 60
+
+
 class QuizPage(CourseItemMixin, Page):
     """A quiz in a module (*Pages*, under a module; settings on its *Settings* tab). Questions come
     from the question bank: chosen ones (QuizQuestion rows, edited inline), plus an optional random
@@ -92,6 +96,14 @@ class QuizPage(CourseItemMixin, Page):
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
         default=0, help_text="0 means no time limit. Trainers can give a learner extra time."
+    )
+    more_time_minutes = models.PositiveSmallIntegerField(
+        "more time a learner may ask for",
+        default=0,
+        validators=[MaxValueValidator(MAX_MORE_TIME_MINUTES)],
+        help_text="Minutes a learner can add to a timed attempt once, with the attempt's *Ask for more time* "
+        f"button (WCAG 2.2.1). 0 means they cannot; at most {MAX_MORE_TIME_MINUTES}. Trainers can still "
+        "give a learner extra time.",
     )
     shuffle_questions = models.BooleanField(default=False)
     shuffle_options = models.BooleanField(
@@ -145,6 +157,7 @@ class QuizPage(CourseItemMixin, Page):
                 FieldPanel("retry_delay_minutes"),
                 FieldPanel("grading_method"),
                 FieldPanel("time_limit_minutes"),
+                FieldPanel("more_time_minutes"),
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_options"),
                 FieldPanel("review_correct_answers"),
@@ -290,6 +303,9 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True, help_text="Last autosave.")
     closed_by_time_limit = models.BooleanField(default=False)
+    more_time_taken = models.PositiveSmallIntegerField(
+        default=0, help_text="Minutes the learner added by asking for more time (once per attempt)."
+    )
     # The questions exactly as shown, including their answer keys: never sent to the browser.
     snapshot = models.JSONField(default=list)
     # Answers saved so far (before submission) or submitted, keyed by question id.

@@ -275,6 +275,36 @@ def close_if_expired(attempt):
     return True
 
 
+def can_ask_for_more_time(attempt, now=None):
+    """Whether the learner may still add the quiz's *more time* to this attempt: a timed, open
+    attempt before its deadline, on a quiz that allows it, and only once."""
+    return bool(
+        attempt.deadline is not None
+        and attempt.quiz.more_time_minutes
+        and not attempt.more_time_taken
+        and not attempt.is_submitted
+        and (now or timezone.now()) < attempt.deadline
+    )
+
+
+def add_more_time(attempt):
+    """The learner asks for more time (WCAG 2.2.1): the deadline moves by the quiz's
+    `more_time_minutes`, once per attempt. Refused (QuizUnavailable) in every other case."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if not can_ask_for_more_time(locked):
+            raise QuizUnavailable("More time cannot be added to this attempt.")
+        minutes = locked.quiz.more_time_minutes
+        # The conditional update holds on SQLite too, where FOR UPDATE is a no-op.
+        updated = Attempt.objects.filter(pk=locked.pk, more_time_taken=0, submitted_at__isnull=True).update(
+            deadline=locked.deadline + timedelta(minutes=minutes), more_time_taken=minutes
+        )
+        if not updated:
+            raise QuizUnavailable("More time cannot be added to this attempt.")
+    attempt.refresh_from_db()
+    return minutes
+
+
 def seconds_left(attempt, now=None):
     if attempt.deadline is None:
         return None
@@ -293,6 +323,6 @@ def grant_extension(quiz, user, extra_minutes, granted_by=None, reason=""):
         for attempt in Attempt.objects.select_for_update().filter(
             user=user, quiz=quiz, submitted_at__isnull=True
         ):
-            if allowed is not None:
-                attempt.deadline = attempt.started_at + allowed
+            if allowed is not None:  # the learner's own request for more time still counts
+                attempt.deadline = attempt.started_at + allowed + timedelta(minutes=attempt.more_time_taken)
                 attempt.save(update_fields=["deadline"])

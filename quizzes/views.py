@@ -22,6 +22,10 @@ from . import services
 from .forms import AttemptForm
 from .models import Attempt, QuizPage
 
+# The page's countdown may reach zero a few seconds before the server's clock does (the page
+# counts from when it loaded); a "time is up" submit this close to the deadline is honoured.
+TIME_UP_SLACK_SECONDS = 10
+
 
 def quiz_page_context(page, request):
     """The learner's attempts at a quiz they may open (a courses.page_context provider)."""
@@ -87,6 +91,11 @@ def attempt_view(request, attempt, access):
         return redirect("quizzes:result", attempt_id=attempt.pk)
     form = AttemptForm(attempt, request.POST or None)
     if request.method == "POST":
+        if request.POST.get("time_up") and services.seconds_left(attempt) <= TIME_UP_SLACK_SECONDS:
+            # The page's countdown reached zero: mark what was answered, complete or not.
+            services.submit_attempt(attempt, form.partial_answers())
+            messages.warning(request, "Time ran out, so your answers were submitted.")
+            return redirect("quizzes:result", attempt_id=attempt.pk)
         if form.is_valid():
             result = services.submit_attempt(attempt, form.answers())
             if result.already_submitted:
@@ -101,8 +110,34 @@ def attempt_view(request, attempt, access):
     return render(
         request,
         "quizzes/attempt.html",
-        page_context(attempt, access, form=form, seconds_left=services.seconds_left(attempt)),
+        page_context(
+            attempt,
+            access,
+            form=form,
+            seconds_left=services.seconds_left(attempt),
+            can_ask_for_more_time=services.can_ask_for_more_time(attempt),
+        ),
     )
+
+
+@require_POST
+@login_required
+@with_own_attempt()
+def more_time_view(request, attempt, access):
+    """The learner asks for the quiz's more time (the attempt form's answers come along and are
+    saved first, so nothing typed is lost on the way)."""
+    if not attempt.is_submitted and services.close_if_expired(attempt):
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    if attempt.is_submitted:
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    services.save_answers(attempt, AttemptForm(attempt, request.POST).partial_answers())
+    try:
+        minutes = services.add_more_time(attempt)
+    except services.QuizUnavailable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You have {minutes} more minutes.")
+    return redirect("quizzes:attempt", attempt_id=attempt.pk)
 
 
 @require_POST
