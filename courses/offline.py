@@ -11,9 +11,11 @@ view passes the items the access gate lets them open, and each set of items has 
 
 import hashlib
 import logging
+import re
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -29,6 +31,10 @@ TEMPLATE_NAME = "courses/module_pdf.html"
 FOLDER = "offline"
 # Bump when the template or its style changes, so every stored copy is rendered again.
 LAYOUT_VERSION = "1"
+RENDER_LOCK_SECONDS = 120  # a render holds its lock at most this long (if it dies, it expires)
+RENDER_WAIT_SECONDS = 30  # how long a request waits for another's render before doing its own
+# Links in lesson text are site paths ("/courses/..."); in a PDF they need the site's address.
+SITE_LINK_RE = re.compile(r'(<a\b[^>]*?\bhref=")/(?!/)')
 
 
 def pdf_key(module, items):
@@ -66,7 +72,8 @@ def module_html(module, course, items):
         "pdf": True,
     }
     with translation.override("en-au"):
-        return render_to_string(TEMPLATE_NAME, context)
+        html = render_to_string(TEMPLATE_NAME, context)
+    return SITE_LINK_RE.sub(lambda match: match.group(1) + settings.SITE_BASE_URL + "/", html)
 
 
 def render_module_pdf(module, course, items) -> bytes:
@@ -76,18 +83,43 @@ def render_module_pdf(module, course, items) -> bytes:
 
 def module_pdf(module, course, items):
     """The stored PDF of these items of the module (a storage name), rendering it first if this
-    revision has none yet; copies of earlier revisions of the module are removed."""
+    revision has none yet; copies of earlier revisions of the module are removed.
+
+    One request renders a copy at a time: others asking for the same copy meanwhile wait for it
+    (up to RENDER_WAIT_SECONDS, then render it themselves), so a module everyone opens after a
+    publish is laid out once, and nobody is handed a half-written file."""
     storage = private_storage()
     name = pdf_name(module, items)
-    if storage.exists(name):
+    lock = f"offline-render:{name}"
+    if cache.get(lock) is None and _is_complete(storage, name):
         return name
-    started = time.monotonic()
-    pdf = render_module_pdf(module, course, items)
-    logger.info("Rendered the offline copy of module %s in %.1f s", module.pk, time.monotonic() - started)
-    if not storage.exists(name):  # another request may have stored it meanwhile
+    if not cache.add(lock, True, RENDER_LOCK_SECONDS):
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            if cache.get(lock) is None and _is_complete(storage, name):
+                return name
+    try:
+        started = time.monotonic()
+        pdf = render_module_pdf(module, course, items)
+        logger.info("Rendered the offline copy of module %s in %.1f s", module.pk, time.monotonic() - started)
+        if storage.exists(name):
+            storage.delete(name)  # incomplete (a render that died), or stored meanwhile: replace it
         storage.save(name, ContentFile(pdf))
+    finally:
+        cache.delete(lock)
     _remove_old_copies(storage, module, keep=name)
     return name
+
+
+def _is_complete(storage, name):
+    """The stored copy exists and ends as a PDF does (not cut short by a render that died)."""
+    if not storage.exists(name):
+        return False
+    with storage.open(name, "rb") as file:
+        file.seek(0, 2)
+        file.seek(max(file.tell() - 64, 0))
+        return b"%%EOF" in file.read()
 
 
 def _remove_old_copies(storage, module, keep):

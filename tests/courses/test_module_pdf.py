@@ -7,6 +7,8 @@ import pikepdf
 import pypdf
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -164,3 +166,51 @@ def test_course_page_links_each_open_module_for_enrolled_learners(client, enroll
     assert pdf_url(module) in html and pdf_url(skill) not in html  # locked
     client.logout()
     assert pdf_url(module) not in client.get(course.url).content.decode()
+
+
+def test_links_in_lessons_point_at_the_site(enrolled, module, settings):
+    lesson = LessonPage.objects.child_of(module).order_by("path").first()
+    lesson.body = [
+        (
+            "text",
+            '<p>Read <a href="/courses/">the catalogue</a> or '
+            '<a href="https://www.oaic.gov.au/">the OAIC</a>.</p>',
+        )
+    ]
+    lesson.save_revision().publish()
+    pdf = pikepdf.open(io.BytesIO(download(enrolled, module)))
+    uris = {
+        str(annotation.A.URI)
+        for page in pdf.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation and "/URI" in annotation.A
+    }
+    assert settings.SITE_BASE_URL + "/courses/" in uris
+    assert "https://www.oaic.gov.au/" in uris
+    assert not any(uri.startswith("file:") for uri in uris)
+
+
+def test_a_request_waits_for_a_render_in_progress(module, course):
+    items = LessonPage.objects.child_of(module).order_by("path")
+    name = offline.pdf_name(module, items)
+    lock = f"offline-render:{name}"
+    cache.add(lock, True, 60)  # another request is rendering this copy
+
+    def other_request_finishes(seconds):
+        private_storage().save(name, ContentFile(b"%PDF-1.7\n...\n%%EOF\n"))
+        cache.delete(lock)
+
+    with (
+        mock.patch.object(offline.time, "sleep", side_effect=other_request_finishes) as sleep,
+        mock.patch.object(offline, "render_module_pdf") as render,
+    ):
+        assert offline.module_pdf(module, course, items) == name
+    assert sleep.call_count == 1 and render.call_count == 0
+
+
+def test_a_copy_cut_short_is_rendered_again(enrolled, module):
+    items = [item.specific for item in LessonPage.objects.child_of(module).order_by("path")]
+    name = offline.pdf_name(module, items)
+    private_storage().save(name, ContentFile(b"%PDF-1.7\n1 0 obj"))  # a render that died
+    data = download(enrolled, module)
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
