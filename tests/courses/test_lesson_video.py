@@ -256,3 +256,10 @@ def test_embed_value_round_trips(lesson):
     # Existing lessons stored an embed only: they still load.
     value = VideoBlock().to_python({"title": "Old", "video": "https://vimeo.com/1", "transcript": ""})
     assert isinstance(value["video"], EmbedValue) and value["file"] is None and list(value["captions"]) == []
+
+
+def test_the_admin_edits_a_lesson_with_a_video(admin_client, video_lesson):
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[video_lesson.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Captions and subtitles" in html and "Video file" in html and "External video" in html
