@@ -263,3 +263,11 @@ def test_the_admin_edits_a_lesson_with_a_video(admin_client, video_lesson):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Captions and subtitles" in html and "Video file" in html and "External video" in html
+
+
+def test_the_multiple_uploader_checks_content_too(admin_client):
+    fake = SimpleUploadedFile("talk.mp4", b"<html>not a video</html>", content_type="video/mp4")
+    response = admin_client.post(reverse("wagtaildocs:add_multiple"), {"files[]": fake, "collection": 1})
+    assert response.json()["success"] is False
+    assert "is not an MP4 or WebM video" in response.json()["error_message"]
+    assert not Document.objects.filter(title="talk.mp4").exists()
