@@ -1,10 +1,12 @@
-"""Enrolment and progress workflows, and the catalogue search.
+"""Enrolment and progress workflows, and the catalogue: its search, its suggestions when a search
+finds nothing, and what it shows a signed-in learner about each course.
 
 Progress asks each registered course item type (courses.items) which items a learner has done;
 completing a course sends courses.signals.course_completed (certificates issues on it).
 """
 
 import calendar
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -486,3 +488,93 @@ def search_catalogue(catalogue, query="", audience=""):
     return CatalogueResults(
         [by_course[pk] for pk in matching_ids if pk in by_course], lessons, query, audience
     )
+
+
+# Words too common in course titles and summaries to be worth suggesting.
+SUGGESTION_STOP_WORDS = {"about", "with", "your", "from", "that", "this", "what", "when", "into", "their"}
+
+
+@dataclass
+class CatalogueSuggestions:
+    """What to offer when a search finds no course: a respelt query and courses with close names."""
+
+    query: str  # the query with each unknown word replaced by the closest known one ("" if none)
+    courses: list
+
+
+def suggest_courses(courses, query, limit=3):
+    """Close matches for a search that found nothing, worked out in Python (difflib) from the
+    courses' titles and summaries, so it behaves the same on SQLite and PostgreSQL."""
+    words = re.findall(r"\w+", query.casefold())
+    if not words:
+        return CatalogueSuggestions("", [])
+    courses = list(courses)
+    vocabulary = set()
+    course_words = {}
+    for course in courses:
+        known = {
+            word
+            for word in re.findall(r"\w+", f"{course.title} {course.summary}".casefold())
+            if len(word) > 3 and word not in SUGGESTION_STOP_WORDS
+        }
+        course_words[course.pk] = known
+        vocabulary |= known
+    respelt, close_words, known_words = [], set(), sorted(vocabulary)
+    for word in words:
+        match = [] if word in vocabulary else difflib.get_close_matches(word, known_words, n=1, cutoff=0.75)
+        respelt.append(match[0] if match else word)
+        close_words |= set(match) | ({word} & vocabulary)
+    suggested_query = " ".join(respelt) if respelt != words else ""
+
+    def closeness(course):
+        title = difflib.SequenceMatcher(None, " ".join(words), course.title.casefold()).ratio()
+        return (len(close_words & course_words[course.pk]), title)
+
+    ranked = sorted(courses, key=closeness, reverse=True)
+    close = [c for c in ranked if closeness(c)[0] or closeness(c)[1] >= 0.6][:limit]
+    return CatalogueSuggestions(suggested_query, close)
+
+
+@dataclass
+class CourseState:
+    """Where a signed-in learner stands with one course of the catalogue (for its card)."""
+
+    enrolment: Enrolment
+    progress: Progress
+    assignment: object | None  # courses.Assignment, if a trainer assigned the course
+
+    @property
+    def completed(self):
+        return self.enrolment.completed_at is not None
+
+    @property
+    def due_date(self):
+        return self.assignment.due_date if self.assignment else None
+
+    @property
+    def overdue(self):
+        return bool(self.assignment and self.assignment.is_overdue())
+
+    @property
+    def resume_item(self):
+        return None if self.completed else self.progress.resume_item
+
+
+@dataclass
+class CourseCard:
+    course: CoursePage
+    state: CourseState | None = None  # None: not enrolled, or not signed in
+
+
+def course_cards(user, courses):
+    """The catalogue's cards for `courses`, each with the learner's enrolment, progress and
+    assignment when they have one: a constant number of queries, whatever the number of courses."""
+    courses = list(courses)
+    if not user.is_authenticated or not courses:
+        return [CourseCard(course) for course in courses]
+    enrolments = list(
+        Enrolment.objects.filter(user=user, course__in=courses).select_related("course", "assignment")
+    )
+    progress = progress_for_enrolments(enrolments)
+    states = {e.course_id: CourseState(e, progress[e.pk], getattr(e, "assignment", None)) for e in enrolments}
+    return [CourseCard(course, states.get(course.pk)) for course in courses]

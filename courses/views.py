@@ -77,9 +77,21 @@ def course_item_view(model, **gate_options):
 
 
 def catalogue_context(page, request):
+    """The catalogue's cards (with the learner's status on each), and close matches when a
+    search finds no course."""
     results = services.search_catalogue(page, request.GET.get("q", ""), request.GET.get("audience", ""))
+    suggestions = None
+    if results.query and not results.courses:
+        every_course = services.search_catalogue(page, "", results.audience).courses
+        found = services.suggest_courses(every_course, results.query)
+        suggestions = {
+            "query": found.query,
+            "courses": services.course_cards(request.user, found.courses),
+        }
     return {
         "courses": results.courses,
+        "cards": services.course_cards(request.user, results.courses),
+        "suggestions": suggestions,
         "lesson_results": results.lesson_results,
         "query": results.query,
         "audience": results.audience,

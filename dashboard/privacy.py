@@ -7,6 +7,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from courses.models import Assignment, Enrolment, LessonCompletion, LessonView, TaskSubmission
 from lms.exports import spreadsheet_writer
+from lms.formatting import percent_number
 from quizzes.models import Attempt, Response
 from quizzes.services import quiz_status
 
@@ -93,7 +94,7 @@ def learner_records(user):
                 "number": a.number,
                 "started_at": iso(a.started_at),
                 "submitted_at": iso(a.submitted_at),
-                "score": str(a.score) if a.score is not None else None,
+                "score": percent_number(a.score) if a.score is not None else None,
                 "passed": a.passed,
                 # The learner's own answers; answer keys are not personal information and stay out,
                 # and marks per question only where the quiz's review policy shows them.
@@ -161,7 +162,7 @@ def records_csv(records):
                 "quiz attempt",
                 a["submitted_at"] or a["started_at"],
                 a["quiz"],
-                f"attempt {a['number']}, score {a['score']}, passed {a['passed']}",
+                f"attempt {a['number']}, score {a['score']}%, passed {a['passed']}",
             ]
         )
     for c in records["certificates"]:

@@ -169,6 +169,51 @@ def autosave_view(request, attempt, access):
     )
 
 
+# How a marked question reads on the result page: a class for its style, the icon and its text.
+OUTCOMES = {
+    "correct": ("✓", "Correct"),
+    "partial": ("◐", "Partly correct"),
+    "incorrect": ("✗", "Incorrect"),
+}
+
+
+def outcome_of(fraction):
+    return "correct" if fraction >= 1 else "partial" if fraction > 0 else "incorrect"
+
+
+def result_rows(attempt, review):
+    """One row per question of a submitted attempt: the learner's answer always; the outcome, the
+    marks, the right answer and the feedback only when the review policy shows answers."""
+    marks = {}
+    if review.answers:
+        marks = {
+            position: (fraction, mark, max_mark)
+            for position, fraction, mark, max_mark in attempt.responses.values_list(
+                "position", "fraction", "mark", "max_mark"
+            )
+        }
+    rows = []
+    for position, question in enumerate(attempt.questions):
+        answer = attempt.answers.get(str(question.pk))
+        row = {"question": question, "answer_display": question.answer_display(answer) if answer else ""}
+        if review.answers:
+            fraction, mark, max_mark = marks.get(position, (0.0, 0, question.default_mark))
+            outcome = outcome_of(fraction)
+            icon, label = OUTCOMES[outcome]
+            row.update(
+                fraction=fraction,
+                outcome=outcome,
+                icon=icon,
+                outcome_label=label,
+                mark=mark,
+                max_mark=max_mark,
+                feedback=question.feedback_for(answer) if answer else [],
+                correct_answer=question.correct_answer_display(),
+            )
+        rows.append(row)
+    return rows
+
+
 @never_cache
 @login_required
 @with_own_attempt(check_lock=False)
@@ -177,20 +222,16 @@ def result_view(request, attempt, access):
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     status = services.quiz_status(request.user, attempt.quiz)
     review = status.review(attempt)
-    fractions = dict(attempt.responses.values_list("position", "fraction")) if review.answers else {}
-    rows = []
-    for position, question in enumerate(attempt.questions):
-        answer = attempt.answers.get(str(question.pk))
-        row = {"question": question, "answer_display": question.answer_display(answer) if answer else ""}
-        if review.answers:
-            row.update(
-                fraction=fractions.get(position, 0.0),
-                feedback=question.feedback_for(answer) if answer else [],
-                correct_answer=question.correct_answer_display(),
-            )
-        rows.append(row)
+    rows = result_rows(attempt, review)
+    marked = [row for row in rows if "mark" in row]
+    totals = (
+        {"marks": sum(row["mark"] for row in marked), "max_marks": sum(row["max_mark"] for row in marked)}
+        if review.answers
+        else {}
+    )
+    counts = {outcome: sum(1 for row in marked if row["outcome"] == outcome) for outcome in OUTCOMES}
     return render(
         request,
         "quizzes/result.html",
-        page_context(attempt, access, rows=rows, review=review, status=status),
+        page_context(attempt, access, rows=rows, review=review, status=status, totals=totals, counts=counts),
     )

@@ -48,6 +48,7 @@ from courses.assignments import overdue_assignments
 from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage, TaskSubmission
 from courses.scoping import reportable_courses, scope_enrolments
 from courses.services import course_outline, is_required
+from lms.formatting import format_percent
 from lms.models import User
 from quizzes.models import Attempt, QuizPage
 
@@ -699,7 +700,7 @@ def learner_timeline(learner, course_ids=None):
         if course_title is None:
             continue
         result = "passed" if attempt.passed else "not passed"
-        score = f"{attempt.score:.0f}%" if attempt.score is not None else "not marked"
+        score = format_percent(attempt.score) if attempt.score is not None else "not marked"
         events.append(
             TimelineEvent(
                 attempt.submitted_at,
