@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.services import waiting_for_email
-from courses.models import Enrolment, LessonCompletion
+from courses.models import Enrolment, LessonCompletion, TaskSubmission
 from courses.services import can_retake, progress_for_enrolments
+from lms.formatting import format_percent
 from quizzes.models import Attempt
 from surveys.services import surveys_waiting
 
@@ -61,8 +64,28 @@ def learner_dashboard(user):
         "waiting_for_email": list(waiting_for_email(user)),
         "overdue_count": sum(1 for r in rows if r.is_overdue),
         "recent_activity": recent_activity(user),
+        "practice_work": practice_work(user),
         "today": today,
     }
+
+
+def practice_work(user, limit=10):
+    """The learner's practice work a trainer has reviewed or still has to: changes asked for
+    first, then waiting for review, then approved, newest first within each, with the lesson to
+    link to (1 query). Work marked by its automatic checks alone has no reviewer: the lesson shows
+    it, and it stays off this list."""
+    order = {
+        TaskSubmission.Status.CHANGES: 0,
+        TaskSubmission.Status.PENDING: 1,
+        TaskSubmission.Status.APPROVED: 2,
+    }
+    submissions = (
+        TaskSubmission.objects.filter(enrolment__user=user)
+        .filter(Q(reviewer__isnull=False) | Q(status=TaskSubmission.Status.PENDING))
+        .select_related("lesson", "enrolment__course")
+        .order_by(Coalesce("reviewed_at", "submitted_at").desc(), "-pk")[:limit]
+    )
+    return sorted(submissions, key=lambda submission: order.get(submission.status, 3))
 
 
 def recent_activity(user, limit=6):
@@ -81,9 +104,8 @@ def recent_activity(user, limit=6):
         .order_by("-submitted_at")[:limit]
     ):
         verdict = "passed" if attempt.passed else "did not pass"
-        events.append(
-            (attempt.submitted_at, f"Scored {attempt.score:.0f}% on “{attempt.quiz.title}” ({verdict})")
-        )
+        score = format_percent(attempt.score)
+        events.append((attempt.submitted_at, f"Scored {score} on “{attempt.quiz.title}” ({verdict})"))
     for certificate in Certificate.objects.filter(user=user).order_by("-issued_at")[:limit]:
         events.append((certificate.issued_at, f"Earned the certificate for “{certificate.course_title}”"))
     events.sort(key=lambda event: event[0], reverse=True)
