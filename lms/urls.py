@@ -37,6 +37,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("practice/", include("practice.urls")),
     path("surveys/", include("surveys.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 if settings.DEBUG:
