@@ -239,6 +239,7 @@ def sample_certificate(kind):
         learner_name="Alex Sample",
         course_title="Social media for public servants (sample course)",
         is_councillor=kind == CertificateTemplate.Kind.COUNCILLOR,
+        organisation_name="Sample Shire Council" if kind == CertificateTemplate.Kind.COUNCILLOR else "",
         issued_at=now,
         expires_at=add_months(now, 24),
         cpd_hours=Decimal("2.5"),

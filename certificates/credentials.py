@@ -3,13 +3,18 @@ credential (a W3C Verifiable Credential, data model 2.0, in JSON-LD).
 
 The credential is unsigned: it carries no `proof` and no `credentialStatus`. It says what the
 verification page says, and a relying party confirms it by fetching it from this site (its `id`)
-or the verification page. Signing it (a Data Integrity proof, eddsa-rdfc-2022, or a VC-JWT) and a
+or the verification page. The learner is named on the verification page only: the credential
+identifies them by a salted hash of their email address (or, without one, their name), with a
+salt per certificate (Certificate.identity_salt), as the Open Badges specification recommends.
+Signing it (a Data Integrity proof, eddsa-rdfc-2022, or a VC-JWT) and a
 status list for revocation are future work.
 """
 
 from datetime import UTC
 
 from django.conf import settings
+
+from lms.site_url import absolute_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -42,14 +47,14 @@ def _achievement_id(certificate):
     if course is not None:
         url = course.get_url()
         if url:
-            return url if url.startswith(("http://", "https://")) else settings.SITE_BASE_URL + url
+            return absolute_url(url, base=certificate.base_url)
     return f"{certificate.get_credential_url()}#achievement"
 
 
 def open_badge_credential(certificate):
     """The certificate as an Open Badges 3.0 OpenBadgeCredential (unsigned)."""
     site = settings.WAGTAIL_SITE_NAME
-    site_url = settings.SITE_BASE_URL + "/"
+    site_url = absolute_url("/", base=certificate.base_url)
     heading = (
         "Councillor certificate of completion" if certificate.is_councillor else "Certificate of completion"
     )
@@ -71,13 +76,14 @@ def open_badge_credential(certificate):
     if certificate.has_cpd_hours:
         # creditsAvailable: credit hours awarded for the achievement (here CPD hours).
         achievement["creditsAvailable"] = float(certificate.cpd_hours)
+    identity_type, identity_hash = certificate.identity_hash()
     credential = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": certificate.get_credential_url(),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{heading}: {certificate.course_title}",
         "description": (
-            f"{site} certifies that {certificate.learner_name} completed “{certificate.course_title}”. "
+            f"{site} certifies that the holder completed “{certificate.course_title}”. "
             f"Unsigned: confirm it at {certificate.get_verify_url()}"
         ),
         "issuer": {
@@ -89,13 +95,13 @@ def open_badge_credential(certificate):
         "validFrom": iso(certificate.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "name": certificate.learner_name,
             "identifier": [
                 {
                     "type": "IdentityObject",
-                    "identityHash": certificate.learner_name,
-                    "identityType": "name",
-                    "hashed": False,
+                    "identityHash": identity_hash,
+                    "identityType": identity_type,
+                    "hashed": True,
+                    "salt": certificate.identity_salt,
                 }
             ],
             "achievement": achievement,

@@ -1,3 +1,4 @@
+import hashlib
 import re
 import secrets
 
@@ -8,12 +9,39 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lms.site_url import absolute_url
 from lms.storage import private_storage
+
+# A certificate number: URL-safe base64 (letters, digits, - and _), 32 characters when issued here.
+# Letters are case-sensitive: a number is never folded to one case.
+CODE_PATTERN = r"[A-Za-z0-9_-]{1,64}"
+_CODE_RE = re.compile(CODE_PATTERN)
+# What copying from a PDF or an email can put inside a number: spaces, line breaks, soft hyphens,
+# zero-width spaces and joiners.
+_CODE_NOISE_RE = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_VERIFY_LINK_RE = re.compile(r"/certificates/verify/([^/?#.\s]+)")
+
+
+def parse_certificate_code(text):
+    """The certificate number in what someone typed or pasted, or None if it cannot be one.
+
+    Spaces, line breaks and invisible characters are dropped (a number copied from a PDF may be
+    broken over two lines), and a pasted verification link gives its number. Case is kept: it is
+    part of the number."""
+    text = _CODE_NOISE_RE.sub("", text or "")
+    if link := _VERIFY_LINK_RE.search(text):
+        text = link.group(1)
+    return text if _CODE_RE.fullmatch(text) else None
 
 
 def new_certificate_code():
     # 24 random bytes = 192 bits, URL-safe: unguessable and fine in a QR code.
     return secrets.token_urlsafe(24)
+
+
+def new_identity_salt():
+    """The salt of one certificate's hashed recipient identity (Open Badges identityHash)."""
+    return secrets.token_hex(16)
 
 
 # --- Templates: the wording and look of a certificate ---------------------------------------------
@@ -132,7 +160,13 @@ class CertificateTemplate(models.Model):
     @classmethod
     def builtin(cls, kind):
         """The house design for a kind (what the data migration creates), unsaved."""
-        template = cls(name=f"{cls.Kind(kind).label} (built in)", kind=kind, is_default=True)
+        template = cls(
+            name=f"{cls.Kind(kind).label} (built in)",
+            kind=kind,
+            is_default=True,
+            signatory_name=SIGNATORY_NAME,
+            signatory_title=SIGNATORY_TITLE,
+        )
         if kind == cls.Kind.COUNCILLOR:
             template.heading = COUNCILLOR_HEADING
             template.body = COUNCILLOR_BODY
@@ -154,6 +188,9 @@ class CertificateTemplate(models.Model):
 
 
 COUNCILLOR_HEADING = "Councillor certificate of completion"
+# The signatory the shipped templates print until an administrator names a person.
+SIGNATORY_NAME = "Registrar"
+SIGNATORY_TITLE = "GovSocial Academy"
 COUNCILLOR_BODY = (
     "This certifies that\n{name}\nan elected member of local government, has completed the course\n{course}"
 )
@@ -186,6 +223,25 @@ class Certificate(models.Model):
     is_councillor = models.BooleanField(
         default=False, help_text="Issued to a councillor (printed as a councillor certificate)."
     )
+    organisation = models.ForeignKey(
+        "lms.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A councillor's council, whose logo the certificate prints.",
+    )
+    base_url = models.CharField(
+        "site address",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="The site's address when the certificate was issued or last rendered, for the links "
+        "its PDF and email print (lms/site_url.py; empty: the site's address now).",
+    )
+    organisation_name = models.CharField(
+        "council", max_length=200, blank=True, help_text="The council's name when issued (councillors)."
+    )
     issued_at = models.DateTimeField(auto_now_add=True)
     cycle = models.PositiveSmallIntegerField(default=1, help_text="Which completion of the course this is.")
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Set when the course needs renewal.")
@@ -201,6 +257,12 @@ class Certificate(models.Model):
         help_text="The design it was issued with (the default of its kind when empty).",
     )
     pdf = models.FileField(storage=private_storage, upload_to="certificates/%Y/%m/", blank=True)
+    identity_salt = models.CharField(
+        max_length=64,
+        default=new_identity_salt,
+        editable=False,
+        help_text="Salt of the hashed recipient identity in its Open Badges credential.",
+    )
 
     # Rendering happens in a background task (services.render_certificate_task). Each request to
     # render bumps render_generation; a render stores its PDF only if its generation is still the
@@ -264,6 +326,22 @@ class Certificate(models.Model):
             return "expired"
         return "valid"
 
+    def identity_hash(self):
+        """The recipient identity the credential carries: ("emailAddress" or "name", the salted hash
+        "sha256$" + hex digest of sha256(identity + salt)). The email address (lower case) when the
+        learner has one, else the name printed on the certificate; either way never in plain text."""
+        email = (self.user.email or "").strip().lower() if self.user_id else ""
+        identity_type, identity = ("emailAddress", email) if email else ("name", self.learner_name)
+        digest = hashlib.sha256((identity + self.identity_salt).encode()).hexdigest()
+        return identity_type, f"sha256${digest}"
+
+    @property
+    def council_logo(self):
+        """The council's logo image (councillor certificates), or None."""
+        if not self.is_councillor or self.organisation is None:
+            return None
+        return self.organisation.logo
+
     def get_template(self):
         kind = (
             CertificateTemplate.Kind.COUNCILLOR if self.is_councillor else CertificateTemplate.Kind.STANDARD
@@ -276,7 +354,7 @@ class Certificate(models.Model):
         return reverse("certificates:verify", kwargs={"code": self.code})
 
     def get_verify_url(self):
-        return settings.SITE_BASE_URL + self.get_verify_path()
+        return absolute_url(self.get_verify_path(), base=self.base_url)
 
     def get_verify_json_path(self):
         return reverse("certificates:verify_json", kwargs={"code": self.code})
@@ -285,7 +363,7 @@ class Certificate(models.Model):
         return reverse("certificates:credential", kwargs={"code": self.code})
 
     def get_credential_url(self):
-        return settings.SITE_BASE_URL + self.get_credential_path()
+        return absolute_url(self.get_credential_path(), base=self.base_url)
 
     def get_download_path(self):
         return reverse("certificates:download", kwargs={"code": self.code})

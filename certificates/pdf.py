@@ -18,11 +18,16 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
-from weasyprint import HTML
 
-from lms.pdf import BASE_URL, LocalFilesURLFetcher, URLNotAllowed, font_config
+from lms.pdf import BASE_URL, LocalFilesURLFetcher, URLNotAllowed, write_pdf
 
-TEMPLATE_NAME = "certificates/certificate_pdf.html"
+# One layout per kind of template: the councillor certificate is its own design (a council band
+# with the council's name and logo), not the standard frame with other words.
+TEMPLATE_NAMES = {
+    "standard": "certificates/certificate_pdf.html",
+    "councillor": "certificates/certificate_pdf_councillor.html",
+}
+TEMPLATE_NAME = TEMPLATE_NAMES["standard"]
 DATE_FORMAT = "j F Y"  # 21 November 2026
 # Tagged PDF for assistive technology (PDF/UA-1: structure tree, /MarkInfo, title shown, language).
 PDF_VARIANT = "pdf/ua-1"
@@ -123,19 +128,39 @@ def certificate_context(certificate, template=None):
         "name_size": _name_size(certificate.learner_name, 34, 60),
         "title_size": _name_size(certificate.course_title, 60, 120),
         "site_name": settings.WAGTAIL_SITE_NAME,
+        "council": _council(certificate),
+        "signatory_name": template.signatory_name or settings.WAGTAIL_SITE_NAME,
+        "signatory_title": template.signatory_title if template.signatory_name else "",
     }
+
+
+def _council(certificate):
+    """{"name", "logo"} for a councillor's certificate that names a council, else None."""
+    if not certificate.is_councillor or not certificate.organisation_name:
+        return None
+    organisation = certificate.organisation
+    logo = None
+    if organisation is not None:
+        logo = _image(organisation.logo, organisation.logo_alt or f"{organisation.name} logo")
+    return {"name": certificate.organisation_name, "logo": logo}
+
+
+def template_name_for(template):
+    """The layout a certificate template prints with (by its kind)."""
+    return TEMPLATE_NAMES.get(template.kind, TEMPLATE_NAME)
 
 
 def certificate_html(certificate, template=None):
     """The certificate as HTML (reads the database: call it in the process that has the data)."""
+    context = certificate_context(certificate, template)
     with translation.override("en-au"):
-        return render_to_string(TEMPLATE_NAME, certificate_context(certificate, template))
+        return render_to_string(template_name_for(context["template"]), context)
 
 
 def html_to_pdf(html) -> bytes:
-    """Lay out the HTML as a tagged PDF/UA-1 document with embedded, subset fonts."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFilesURLFetcher())
-    return document.write_pdf(font_config=font_config(), pdf_variant=PDF_VARIANT)
+    """Lay out the HTML as a tagged PDF/UA-1 document with embedded, subset fonts (lms.pdf.write_pdf,
+    which also maps WeasyPrint 70's figure /BBox from CSS pixels into PDF points)."""
+    return write_pdf(html, variant=PDF_VARIANT)
 
 
 def render_certificate_pdf(certificate, template=None) -> bytes:

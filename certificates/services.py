@@ -4,9 +4,11 @@ Certificates are issued when courses says a course is completed (the course_comp
 connected in apps.py), and only to a learner whose email address is confirmed: a completion by a
 learner who has not confirmed it waits, and its certificate is issued when the address is
 confirmed (allauth's email_confirmed signal, also connected in apps.py). The PDF is rendered off
-the request path: `issue_certificate` enqueues `render_certificate_task` (always after the
-transaction commits, so a worker in another process finds the row), which calls `run_render` once
-per attempt. Each attempt renders in a child process with a time bound; the bytes are written to
+the request path: `issue_certificate` stores the site's address as the request sees it
+(Certificate.base_url, lms/site_url.py: the PDF and its email link there) and enqueues
+`render_certificate_task` (always after the transaction commits, so a worker in another process
+finds the row), which calls `run_render` once per attempt. Each attempt renders in a child
+process with a time bound; the bytes are written to
 storage under a new name only when they are complete, then the row is switched to that file. A
 failed attempt writes nothing and is retried up to CERTIFICATE_RENDER_MAX_ATTEMPTS times, then the
 certificate is marked failed.
@@ -28,7 +30,9 @@ from courses.models import Enrolment
 from courses.services import add_months
 from lms.emails import render_email
 from lms.exports import ChunkSink
+from lms.models import Organisation
 from lms.services import email_is_verified
+from lms.site_url import absolute_url, base_url_to_store
 
 from .models import Certificate, CertificateRevision, CertificateTemplate
 from .pdf import render_certificate_pdf_bounded
@@ -75,9 +79,11 @@ def issue_certificate(enrolment):
                 learner_name=user.full_name,
                 course_title=course.title,
                 is_councillor=user.is_councillor,
+                **council_of(user),
                 expires_at=renewal_due(enrolment, now),
                 cpd_hours=course.cpd_hours if course.cpd_hours and course.cpd_hours > 0 else 0,
                 template=template,
+                base_url=base_url_to_store(),
                 render_status=Certificate.RenderStatus.PENDING,
                 render_generation=1,
             )
@@ -85,6 +91,15 @@ def issue_certificate(enrolment):
         return Certificate.objects.get(enrolment=enrolment, cycle=enrolment.cycle), False
     schedule_render(certificate.pk, certificate.render_generation)
     return certificate, True
+
+
+def council_of(user):
+    """{"organisation", "organisation_name"} to print on a confirmed councillor's certificate:
+    their organisation when it is a council; empty for everyone else."""
+    organisation = user.organisation if user.is_councillor else None
+    if organisation is None or organisation.kind != Organisation.Kind.COUNCIL:
+        return {"organisation": None, "organisation_name": ""}
+    return {"organisation": organisation, "organisation_name": organisation.name}
 
 
 def renewal_due(enrolment, now):
@@ -159,9 +174,11 @@ def schedule_render(certificate_id, generation, attempt=0):
 
 
 def request_render(certificate):
-    """Render the certificate's PDF again (a new generation supersedes any render in flight)."""
+    """Render the certificate's PDF again (a new generation supersedes any render in flight), with
+    the site's address as the request asking for it sees it (Certificate.base_url)."""
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(
+            base_url=base_url_to_store(certificate.base_url),
             render_generation=F("render_generation") + 1,
             render_status=Certificate.RenderStatus.PENDING,
             render_attempts=0,
@@ -187,7 +204,9 @@ def run_render(certificate_id, generation):
     """One attempt at rendering and storing a certificate's PDF. Returns what happened:
     "ready", "retrying", "failed", or "skipped" (superseded, already done, or gone)."""
     certificate = (
-        Certificate.objects.select_related("template", "template__logo", "template__signature", "user")
+        Certificate.objects.select_related(
+            "template", "template__logo", "template__signature", "user", "organisation__logo"
+        )
         .filter(pk=certificate_id)
         .first()
     )
@@ -272,7 +291,7 @@ def email_certificate_once(certificate):
         "user": certificate.user,
         "verify_url": certificate.get_verify_url(),
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "dashboard_url": settings.SITE_BASE_URL + "/my-learning/",
+        "dashboard_url": absolute_url("/my-learning/", base=certificate.base_url),
     }
     message = render_email("certificates/email/certificate_ready", context, certificate.user.email)
     try:
@@ -309,7 +328,8 @@ def revoke_certificate(certificate, by, reason):
 
 
 def reissue_certificate(certificate, by, reason=""):
-    """Reissue with the learner's current name: same code, a new PDF, the old one kept on record.
+    """Reissue with the learner's current name (and a councillor's current council): same code, a
+    new PDF, the old one kept on record.
 
     Returns the CertificateRevision recording the change.
     """
@@ -326,7 +346,9 @@ def reissue_certificate(certificate, by, reason=""):
             reason=(reason or "").strip()[:300],
             reissued_by=by,
         )
-        Certificate.objects.filter(pk=locked.pk).update(learner_name=new_name)
+        Certificate.objects.filter(pk=locked.pk).update(
+            learner_name=new_name, **(council_of(locked.user) if locked.is_councillor else {})
+        )
         request_render(locked)
     certificate.refresh_from_db()
     return revision

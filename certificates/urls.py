@@ -1,12 +1,13 @@
 from django.urls import path, register_converter
 
 from . import views
+from .models import CODE_PATTERN
 
 
 class CertificateCodeConverter:
     """A certificate number: URL-safe base64 (letters, digits, - and _)."""
 
-    regex = r"[A-Za-z0-9_-]{1,64}"
+    regex = CODE_PATTERN
 
     def to_python(self, value):
         return value
@@ -19,6 +20,7 @@ register_converter(CertificateCodeConverter, "certcode")
 
 app_name = "certificates"
 urlpatterns = [
+    path("verify/", views.verify_form_view, name="verify_form"),
     path("verify/<certcode:code>/", views.verify_view, name="verify"),
     path("verify/<certcode:code>.json", views.verify_json_view, name="verify_json"),
     path("verify/<certcode:code>/credential.json", views.credential_view, name="credential"),

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import ratelimit
 from .credentials import open_badge_credential, verification_record
+from .forms import VerifyCertificateForm
 from .models import Certificate
 from .services import download_filename, ensure_pdf_queued, request_render
 
@@ -81,17 +82,59 @@ def _rate_limited(request, as_json=False):
     return response
 
 
+def _find_certificate(code):
+    return Certificate.objects.select_related("course", "user").filter(code=code).first()
+
+
 def _public_certificate(code):
-    certificate = Certificate.objects.select_related("course").filter(code=code).first()
+    certificate = _find_certificate(code)
     if certificate is None:
         # The site's own 404 page, exactly as for any address that does not exist.
         raise Http404
     return certificate
 
 
+NOT_FOUND_JSON = {"error": "not_found", "detail": "No certificate has this number."}
+
+
+def _public_certificate_or_json_404(code):
+    """(certificate, None), or (None, a JSON 404 response): a program asking for JSON gets JSON."""
+    certificate = _find_certificate(code)
+    if certificate is None:
+        response = JsonResponse(NOT_FOUND_JSON, status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return None, response
+    return certificate, None
+
+
 def _public_headers(response):
     response["X-Robots-Tag"] = "noindex"
     patch_cache_control(response, no_cache=True, max_age=0)  # a revocation shows at once
+    return response
+
+
+@require_safe
+def verify_form_view(request):
+    """Public: type or paste a certificate number to check it. A number that exists goes to its
+    verification page; an unknown one is answered on the form (404), never with a list."""
+    form = VerifyCertificateForm(request.GET or None)
+    status = 200
+    if form.is_bound:
+        if limited := _rate_limited(request):
+            return limited
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            if Certificate.objects.filter(code=code).exists():
+                return redirect("certificates:verify", code=code)
+            form.add_error(
+                "code",
+                "No certificate has this number. Check it against the certificate: capital and small "
+                "letters are different, and 0 (zero) and O, 1 and l look alike.",
+            )
+            status = 404
+    response = render(request, "certificates/verify_form.html", {"form": form}, status=status)
+    if form.is_bound:
+        response = _public_headers(response)
     return response
 
 
@@ -109,7 +152,9 @@ def verify_view(request, code):
 def verify_json_view(request, code):
     if limited := _rate_limited(request, as_json=True):
         return limited
-    certificate = _public_certificate(code)
+    certificate, missing = _public_certificate_or_json_404(code)
+    if missing:
+        return missing
     response = JsonResponse(verification_record(certificate), json_dumps_params={"ensure_ascii": False})
     return _public_headers(response)
 
@@ -119,7 +164,9 @@ def credential_view(request, code):
     """The certificate as an Open Badges 3.0 credential (JSON-LD). A revoked one is gone (410)."""
     if limited := _rate_limited(request, as_json=True):
         return limited
-    certificate = _public_certificate(code)
+    certificate, missing = _public_certificate_or_json_404(code)
+    if missing:
+        return missing
     if certificate.is_revoked:
         response = JsonResponse(
             verification_record(certificate), status=410, json_dumps_params={"ensure_ascii": False}

@@ -2,8 +2,8 @@
 new learners are invited by email to set a password.
 
 Emails are plain text, rendered from courses/templates/courses/email/, with absolute links built
-from settings.SITE_BASE_URL. Emails go out from the background worker (lms.emails.queue_email), queued
-only after the transaction commits.
+by lms.site_url (SITE_BASE_URL, or the request's address on the embedded default). Emails go out
+from the background worker (lms.emails.queue_email), queued only after the transaction commits.
 The admin views are in courses/admin_views.py (the Training menu).
 """
 
@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from lms import emails as lms_emails
 from lms.accounts import password_setup_path
-from lms.emails import absolute_url
 from lms.models import User
+from lms.site_url import absolute_url, site_base_url
 
 from . import notifications
 from .models import Assignment, ReminderLog
@@ -182,7 +182,7 @@ def render_email(name, context, to):
     """An EmailMessage from courses/email/<name>_subject.txt and courses/email/<name>.txt."""
     context = {
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "site_url": settings.SITE_BASE_URL,
+        "site_url": site_base_url(),
         "dashboard_url": absolute_url(reverse("dashboard")),
         **context,
     }

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from lms.emails import absolute_url, queue_email, render_email
+from lms.emails import queue_email, render_email
 from lms.models import User
+from lms.site_url import absolute_url, site_base_url
 
 from .models import CoursePage, LessonPage, ReviewEmailSetting, TaskSubmission
 
@@ -29,7 +30,7 @@ DIGEST_MIN_INTERVAL = timedelta(hours=20)
 def _email(name, context, to):
     context = {
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "site_url": settings.SITE_BASE_URL,
+        "site_url": site_base_url(),
         "dashboard_url": absolute_url(reverse("dashboard")),
         **context,
     }

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from . import services
 from .models import SELF_CHOSEN_ROLES
+from .site_url import site_base_url
 
 ALLAUTH_EMAIL_STAGE = "allauth.account.stages.EmailVerificationStage"
 
@@ -69,7 +70,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix, email, context):
-        context = {"site_name": settings.WAGTAIL_SITE_NAME, "site_url": settings.SITE_BASE_URL, **context}
+        context = {"site_name": settings.WAGTAIL_SITE_NAME, "site_url": site_base_url(), **context}
         super().send_mail(template_prefix, email, context)
 
 

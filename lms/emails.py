@@ -30,11 +30,6 @@ EMAIL_TASK_BACKEND = "emails"  # a worker runs `db_worker --backend emails`
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def absolute_url(path):
-    """A link for an email: the site's public address (SITE_BASE_URL) plus the path."""
-    return path if path.startswith(("http://", "https://")) else settings.SITE_BASE_URL + path
-
-
 def render_plain(template_name, context):
     """A plain-text template rendered without HTML autoescaping."""
     template = engines["django"].engine.get_template(template_name)

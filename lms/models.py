@@ -15,7 +15,8 @@ class Organisation(ClusterableModel):
     """An agency or a council that learners belong to (*Organisations* in the admin, for
     administrators, with its verified email domains and its managers); assignments, reports and
     bulk certificate downloads use it. Learners join it by a verified email domain or a trainer's
-    approval (MembershipRequest); they cannot create one or move themselves into one.
+    approval (MembershipRequest); they cannot create one or move themselves into one. A council's
+    name and logo (edited on the same form) are printed on its councillors' certificates.
 
     Its `managers` see reports, learners and certificates of its members only, and assign courses
     to them (lms.scoping decides what each admin user sees)."""
@@ -26,6 +27,20 @@ class Organisation(ClusterableModel):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AGENCY)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A council's crest or logo, printed on its councillors' certificates. PNG or SVG.",
+    )
+    logo_alt = models.CharField(
+        "logo description",
+        max_length=200,
+        blank=True,
+        help_text="What the logo shows, for screen readers (the council's name when left empty).",
+    )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

@@ -70,6 +70,8 @@ class OrganisationViewSet(ModelViewSet):
         [
             FieldPanel("name"),
             FieldPanel("kind"),
+            FieldPanel("logo"),
+            FieldPanel("logo_alt"),
             FieldPanel("managers"),
             InlinePanel(
                 "email_domains",

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Links written during a request use its address on the embedded default (lms/site_url.py).
+    "lms.site_url.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,8 +221,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "GovSocial Academy <no
 
 WAGTAIL_SITE_NAME = "GovSocial Academy"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# Absolute URL printed on certificates (QR code); the site a verifier can reach.
+# The public address in every absolute link (emails, certificate PDFs and QR codes, credentials):
+# lms/site_url.py. Set it in production; dev derives it from each request unless it is set.
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+SITE_BASE_URL_FROM_REQUEST = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Lesson videos (mp4, m4v, webm) and their WebVTT captions (vtt) are documents too, checked by their
 # content on upload (courses.forms.CourseDocumentForm) and streamed to learners by the lesson

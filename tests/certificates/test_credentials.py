@@ -1,5 +1,6 @@
 """The Open Badges 3.0 credential: a W3C Verifiable Credential (data model 2.0) in JSON-LD."""
 
+import hashlib
 import re
 from datetime import UTC
 from decimal import Decimal
@@ -70,10 +71,11 @@ def test_validity_dates_are_utc_datetimes(client, certificate):
 def test_credential_subject_holds_the_achievement_and_the_learner(client, certificate, course):
     subject = credential_of(client, certificate)["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
-    assert subject["name"] == "Alex Citizen"
-    assert subject["identifier"] == [
-        {"type": "IdentityObject", "identityHash": "Alex Citizen", "identityType": "name", "hashed": False}
-    ]
+    assert "name" not in subject  # the name is on the verification page only
+    [identity] = subject["identifier"]
+    assert identity["type"] == "IdentityObject"
+    assert identity["identityType"] == "emailAddress"
+    assert identity["hashed"] is True
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"]
     assert achievement["name"] == "Social media basics"
@@ -128,3 +130,40 @@ def test_revoked_certificate_has_no_credential(client, certificate, trainer):
     response = client.get(certificate.get_credential_path())
     assert response.status_code == 410
     assert response.json()["status"] == "revoked"
+
+
+def test_the_recipient_is_a_salted_sha256_hash_of_the_email_address(client, certificate, learner):
+    identity = credential_of(client, certificate)["credentialSubject"]["identifier"][0]
+    salt = certificate.identity_salt
+    assert identity["salt"] == salt and re.fullmatch(r"[0-9a-f]{32}", salt)
+    expected = hashlib.sha256((learner.email.lower() + salt).encode()).hexdigest()
+    assert identity["identityHash"] == f"sha256${expected}"
+    # A relying party holding the learner's address confirms it; another address does not match.
+    other = hashlib.sha256(("someone@example.gov.au" + salt).encode()).hexdigest()
+    assert identity["identityHash"] != f"sha256${other}"
+
+
+def test_each_certificate_has_its_own_salt(client, certificate, other_learner, course):
+    second = certificate_for(other_learner, course)
+    assert second.identity_salt != certificate.identity_salt
+    first_hash = credential_of(client, certificate)["credentialSubject"]["identifier"][0]["identityHash"]
+    second_hash = credential_of(client, second)["credentialSubject"]["identifier"][0]["identityHash"]
+    assert first_hash != second_hash
+
+
+def test_without_an_email_address_the_name_is_hashed(client, certificate, learner):
+    type(learner).objects.filter(pk=learner.pk).update(email="")
+    certificate.refresh_from_db()
+    identity = credential_of(client, certificate)["credentialSubject"]["identifier"][0]
+    expected = hashlib.sha256((certificate.learner_name + certificate.identity_salt).encode()).hexdigest()
+    assert (identity["identityType"], identity["identityHash"]) == ("name", f"sha256${expected}")
+
+
+def test_the_learners_name_and_email_appear_nowhere_in_the_credential(client, certificate, learner):
+    body = client.get(certificate.get_credential_path()).content.decode()
+    assert "Alex Citizen" not in body and "Alex" not in body
+    assert learner.email not in body
+    # ... and the verification page (the same code, the same link as before) still names them.
+    page = client.get(certificate.get_verify_path())
+    assert page.status_code == 200
+    assert "Alex Citizen" in page.content.decode()

@@ -113,15 +113,8 @@ def test_verify_page_escapes_the_name(client, course):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/certificates/verify/not-a-real-code/",
-        "/certificates/verify/not-a-real-code.json",
-        "/certificates/verify/not-a-real-code/credential.json",
-    ],
-)
-def test_unknown_code_is_the_sites_own_404_page(client, path):
+def test_unknown_code_is_the_sites_own_404_page(client):
+    path = "/certificates/verify/not-a-real-code/"
     response = client.get(path)
     missing_page = client.get("/no-such-page-on-this-site/")
     assert response.status_code == missing_page.status_code == 404
@@ -133,6 +126,19 @@ def test_unknown_code_is_the_sites_own_404_page(client, path):
     assert len(re.findall(r"<h1[\s>]", html)) == 1
     assert 'lang="en-AU"' in html
     assert "X-Robots-Tag" not in response  # no header a real certificate's page has
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/certificates/verify/not-a-real-code.json", "/certificates/verify/not-a-real-code/credential.json"],
+)
+def test_the_json_forms_answer_an_unknown_code_with_a_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "not_found", "detail": "No certificate has this number."}
+    assert "not-a-real-code" not in response.content.decode()
 
 
 def test_verify_path_is_the_code(certificate):
