@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.images.models import Image
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -10,6 +11,7 @@ from courses.factories import catalogue, make_user
 from courses.models import CoursePage
 from lms.models import Organisation, User
 from quizzes.models import QUESTION_TYPES
+from tests.certificates.conftest import png_file
 from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
@@ -404,3 +406,25 @@ def test_superuser_manages_organisations(client, admin_user):
     assert listing.status_code == 200
     assert b"Department of Examples" in listing.content
     assert organisation.kind == Organisation.Kind.AGENCY
+
+
+def test_a_councils_logo_is_edited_on_the_organisation_form(client, admin_user):
+    crest = Image.objects.create(title="Example Bay crest", file=png_file("crest.png"))
+    sign_in_to_admin(client, admin_user)
+    form_page = client.get(reverse("organisation:add"))
+    assert b'name="logo"' in form_page.content and b'name="logo_alt"' in form_page.content
+    response = client.post(
+        reverse("organisation:add"),
+        nested_form_data(
+            {
+                "name": "City of Example Bay",
+                "kind": "council",
+                "logo": crest.pk,
+                "logo_alt": "City of Example Bay crest",
+                "email_domains": inline_formset([]),
+            }
+        ),
+    )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    council = Organisation.objects.get(name="City of Example Bay")
+    assert (council.logo, council.logo_alt) == (crest, "City of Example Bay crest")
