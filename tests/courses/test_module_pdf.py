@@ -216,3 +216,30 @@ def test_a_copy_cut_short_is_rendered_again(enrolled, module):
     private_storage().save(name, ContentFile(b"%PDF-1.7\n1 0 obj"))  # a render that died
     data = download(enrolled, module)
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+
+
+def test_videos_print_their_transcript(enrolled, module):
+    lesson = LessonPage.objects.child_of(module).order_by("path").first()
+    lesson.body = [
+        {
+            "type": "video",
+            "value": {
+                "title": "The mayor's briefing",
+                "file": None,
+                "captions": [],
+                "video": "https://www.youtube.com/watch?v=abc123",
+                "transcript": "<p>Welcome to the briefing on posting.</p>",
+            },
+        }
+    ]
+    lesson.save_revision().publish()
+    with mock.patch("courses.blocks.embeds.get_embed") as lookup:
+        data = download(enrolled, module)
+    assert lookup.call_count == 0  # the copy never looks an embed up
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "Transcript: The mayor's briefing" in text and "Welcome to the briefing on posting." in text
+    assert "It is also at https://www.youtube.com/watch?" in text  # the address, wrapped
+    pdf = pikepdf.open(io.BytesIO(data))
+    headings = [element.S for element in structure_elements(pdf)]
+    assert "/H2" in headings
+    assert "/H3" not in headings  # the transcript's heading sits under the lesson's, no level skipped
