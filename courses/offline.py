@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from lms.pdf import write_pdf
+from lms.site_url import absolute_url, site_base_url
 from lms.storage import private_storage
 
 from .models import LessonPage
@@ -33,13 +34,15 @@ FOLDER = "offline"
 LAYOUT_VERSION = "1"
 RENDER_LOCK_SECONDS = 120  # a render holds its lock at most this long (if it dies, it expires)
 RENDER_WAIT_SECONDS = 30  # how long a request waits for another's render before doing its own
-# Links in lesson text are site paths ("/courses/..."); in a PDF they need the site's address.
+# Links in lesson text are site paths ("/courses/..."); in a PDF they need the site's address
+# (lms.site_url: SITE_BASE_URL, or the request's own address on the embedded default).
 SITE_LINK_RE = re.compile(r'(<a\b[^>]*?\bhref=")/(?!/)')
 
 
 def pdf_key(module, items):
-    """What the copy depends on: the layout, the module and each item's published revision."""
-    parts = [LAYOUT_VERSION, f"{module.pk}:{module.live_revision_id}"]
+    """What the copy depends on: the layout, the site's address its links print, the module and
+    each item's published revision."""
+    parts = [LAYOUT_VERSION, site_base_url(), f"{module.pk}:{module.live_revision_id}"]
     parts += [f"{item.pk}:{item.live_revision_id}" for item in items]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
@@ -59,7 +62,7 @@ def module_html(module, course, items):
         {
             "page": item,
             "is_lesson": isinstance(item, LessonPage),
-            "url": settings.SITE_BASE_URL + item.url if item.url else "",
+            "url": absolute_url(item.url) if item.url else "",
         }
         for item in items
     ]
@@ -67,13 +70,13 @@ def module_html(module, course, items):
         "module": module,
         "course": course,
         "sections": sections,
-        "course_url": settings.SITE_BASE_URL + course.url if course.url else "",
+        "course_url": absolute_url(course.url) if course.url else "",
         "site_name": settings.WAGTAIL_SITE_NAME,
         "pdf": True,
     }
     with translation.override("en-au"):
         html = render_to_string(TEMPLATE_NAME, context)
-    return SITE_LINK_RE.sub(lambda match: match.group(1) + settings.SITE_BASE_URL + "/", html)
+    return SITE_LINK_RE.sub(lambda match: match.group(1) + site_base_url() + "/", html)
 
 
 def render_module_pdf(module, course, items) -> bytes:

@@ -17,6 +17,7 @@ from wagtail.models import PageViewRestriction
 from courses import offline, services
 from courses.factories import make_course_pages
 from courses.models import LessonPage, ModulePage
+from lms.pdf import pdf_ua_problems
 from lms.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,7 @@ def test_download_is_a_tagged_pdf_with_lessons_in_order_and_alt_text(enrolled, m
     assert response["Content-Disposition"] == 'attachment; filename="knowledge-module.pdf"'
     data = b"".join(response.streaming_content)
 
+    assert pdf_ua_problems(data) == []
     pdf = pikepdf.open(io.BytesIO(data))
     assert str(pdf.Root.Lang) == "en-AU"
     assert pdf.Root.MarkInfo.Marked is True
@@ -170,7 +172,17 @@ def test_course_page_links_each_open_module_for_enrolled_learners(client, enroll
     assert pdf_url(module) not in client.get(course.url).content.decode()
 
 
-def test_links_in_lessons_point_at_the_site(enrolled, module, settings):
+def link_uris(data):
+    pdf = pikepdf.open(io.BytesIO(data))
+    return {
+        str(annotation.A.URI)
+        for page in pdf.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation and "/URI" in annotation.A
+    }
+
+
+def publish_links(module):
     lesson = LessonPage.objects.child_of(module).order_by("path").first()
     lesson.body = [
         (
@@ -180,16 +192,24 @@ def test_links_in_lessons_point_at_the_site(enrolled, module, settings):
         )
     ]
     lesson.save_revision().publish()
-    pdf = pikepdf.open(io.BytesIO(download(enrolled, module)))
-    uris = {
-        str(annotation.A.URI)
-        for page in pdf.pages
-        for annotation in page.get("/Annots", [])
-        if "/A" in annotation and "/URI" in annotation.A
-    }
-    assert settings.SITE_BASE_URL + "/courses/" in uris
+
+
+def test_links_in_lessons_point_at_the_site(enrolled, module, settings):
+    settings.SITE_BASE_URL = "https://learn.council.example"
+    publish_links(module)
+    uris = link_uris(download(enrolled, module))
+    assert "https://learn.council.example/courses/" in uris
     assert "https://www.oaic.gov.au/" in uris
     assert not any(uri.startswith("file:") for uri in uris)
+
+
+def test_embedded_default_links_to_the_address_the_request_came_in_on(enrolled, module, settings):
+    settings.SITE_BASE_URL_FROM_REQUEST = True
+    publish_links(module)
+    assert "http://testserver/courses/" in link_uris(download(enrolled, module))
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+    response = enrolled.get(pdf_url(module), HTTP_HOST="127.0.0.1:8001")
+    assert "http://127.0.0.1:8001/courses/" in link_uris(b"".join(response.streaming_content))
 
 
 def test_a_request_waits_for_a_render_in_progress(module, course):
