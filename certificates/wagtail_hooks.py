@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from lms.admin_utils import PermissionMenuItem
@@ -42,7 +43,18 @@ class CertificateTemplateViewSet(ModelViewSet):
     icon = "doc-full-inverse"
     menu_label = "Templates"
     add_to_admin_menu = False
-    list_display = ["name", "kind", "is_default", "updated_at"]
+    # Words, not Python's True/False: "Default" says which template each kind of certificate uses.
+    list_display = [
+        "name",
+        Column("kind", label="Kind", accessor=lambda template: template.get_kind_display(), sort_key="kind"),
+        Column(
+            "is_default",
+            label="Used for new certificates",
+            accessor=lambda template: "Yes, the default" if template.is_default else "No",
+            sort_key="is_default",
+        ),
+        "updated_at",
+    ]
     list_filter = ["kind", "is_default"]
     search_fields = ["name", "heading"]
     copy_view_enabled = True

@@ -28,6 +28,7 @@ urlpatterns = [
     # The admin's and Wagtail's own login pages lead to allauth's (its rate limits apply).
     path("admin/login/", views.login_elsewhere, name="admin_login"),
     path("_util/login/", views.login_elsewhere, name="frontend_login"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(account_patterns)),

@@ -14,7 +14,9 @@ from django.contrib.auth.tokens import default_token_generator as legacy_token_g
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
@@ -148,3 +150,12 @@ def legacy_password_link(request, uidb64, token):
 def not_found(request, **kwargs):
     """404 for paths that must never be served as plain files (documents under MEDIA_ROOT)."""
     raise Http404("No such file.")
+
+
+@require_http_methods(["GET", "HEAD"])
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever a page links to: the site's
+    icon among the static files (its hashed name in production, so a redirect, kept a day)."""
+    response = redirect(static("lms/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=60 * 60 * 24)
+    return response

@@ -67,6 +67,9 @@ def test_outline_beside_lessons_and_quiz_results(live_server, page, assert_acces
         summary.click()
         expect(current).to_be_visible()
     expect(current).to_have_attribute("aria-current", "page")
+    # The breadcrumb has room below the header (it sat against it).
+    header, crumbs = page.locator(".site-header").bounding_box(), page.locator(".breadcrumbs").bounding_box()
+    assert crumbs["y"] - (header["y"] + header["height"]) >= 16
     expect(nav.get_by_text("you are here")).to_be_visible()
     expect(nav.get_by_role("link", name=lessons[0].title)).to_be_visible()
     expect(nav.locator(".outline-item.done")).to_have_count(1)
