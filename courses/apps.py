@@ -10,10 +10,11 @@ class CoursesConfig(AppConfig):
         from . import views
         from .caching import connect_invalidation
         from .items import register_item_type
-        from .models import CourseIndexPage, CourseItemMixin, CoursePage, LessonPage
+        from .models import CourseIndexPage, CourseItemMixin, CoursePage, HomePage, LessonPage
         from .page_context import register_context_provider
 
         register_item_type(LessonPage)
+        register_context_provider(HomePage, views.home_context)
         register_context_provider(CourseIndexPage, views.catalogue_context)
         register_context_provider(CoursePage, views.course_page_context)
         register_context_provider(CourseItemMixin, views.item_page_context)

@@ -41,9 +41,10 @@ class LearnerContextMixin:
         return context
 
 
-class HomePage(PublicPageMixin, Page):
+class HomePage(LearnerContextMixin, PublicPageMixin, Page):
     """The site's home page (the root of the site in *Pages*): an introduction and the first
-    courses of the catalogue. One per site; served from the public page cache to visitors."""
+    courses of the catalogue (with a signed-in learner's status on each, from a courses.page_context
+    provider). One per site; served from the public page cache to visitors."""
 
     intro = RichTextField(features=INTRO_FEATURES, blank=True)
 
@@ -54,8 +55,11 @@ class HomePage(PublicPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = CourseIndexPage.objects.live().first()
-        context["courses"] = CoursePage.objects.live().order_by("path")[:6]
         return context
+
+    def featured_courses(self):
+        """The courses the home page shows: the first six of the catalogue."""
+        return CoursePage.objects.live().order_by("path")[:6]
 
 
 class CourseIndexPage(LearnerContextMixin, PublicPageMixin, Page):

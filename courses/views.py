@@ -99,6 +99,11 @@ def catalogue_context(page, request):
     }
 
 
+def home_context(page, request):
+    """The home page's course cards, with a signed-in learner's status and Continue link on each."""
+    return {"cards": services.course_cards(request.user, page.featured_courses())}
+
+
 def course_page_context(page, request):
     outline = services.course_outline(page)
     enrolment = services.get_enrolment(request.user, page)

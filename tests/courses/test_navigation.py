@@ -152,3 +152,14 @@ def test_suggestions_match_close_titles(db):
     found = suggest_courses(courses, "caretakr periods")
     assert found.query == "caretaker periods" and [c.title for c in found.courses] == ["Caretaker periods"]
     assert suggest_courses(courses, "caretaker").query == ""  # a known word is not respelt
+
+
+def test_home_page_cards_show_the_learners_status_and_continue(client, learner):
+    course = make_course(title="Home course", lessons_per_module=2, quiz=False)
+    first, second = lessons_of(course)
+    complete_lesson(enrol(learner, course), first)
+    html = client.get("/").content.decode()
+    assert "Home course" in html and "Enrolled ·" not in html  # a visitor's (cached) page
+    client.force_login(learner)
+    html = client.get("/").content.decode()
+    assert "Enrolled · 50% done" in html and f'href="{second.url}"' in html and "Continue" in html
