@@ -63,7 +63,7 @@
   // Countdown (WCAG 2.2.1): the visible text updates every second and can be hidden; screen readers
   // hear the time left when it crosses 10, 5 and 1 minutes (however late the tick that notices it:
   // a background tab ticks once a minute), when the learner comes back to the page, and whenever
-  // they ask. "Time is up" is an alert a few seconds before the answers go, so it is heard.
+  // they ask. "Time is up" is said assertively a few seconds before the answers go, so it is heard.
   var box = document.getElementById("timer");
   if (!box) return;
   var display = document.getElementById("timer-display");
