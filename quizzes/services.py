@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 from courses.services import check_completion, get_enrolment
-from lms.dates import time_of_day
+from lms.formatting import time_of_day
 
 from .models import Attempt, QuizExtension, QuizPage, Response
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from lms.dates import time_of_day
+from lms.formatting import time_of_day
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 
