@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -26,11 +27,18 @@ def counts():
 
 @pytest.fixture(scope="module")
 def demo(loaded_courses, django_db_blocker):
-    """The demo loaded once for the module, inside the courses' rolled-back transaction."""
-    out = StringIO()
+    """The demo loaded once for the module, in a savepoint inside the courses' transaction, rolled
+    back when the module ends (the other content modules share the courses, not the demo)."""
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=out)
-    return out.getvalue()
+        savepoint = transaction.atomic()
+        savepoint.__enter__()
+        try:
+            out = StringIO()
+            call_command("load_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            savepoint.__exit__(None, None, None)
 
 
 def test_demo_shows_the_platform_working(demo, client):

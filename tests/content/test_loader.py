@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from content.models import LoadedPage
 from courses.models import CoursePage, LessonPage, ModulePage
+from lms.models import User
 from quizzes.models import QuizPage, SingleChoiceQuestion
 
 
@@ -17,6 +18,8 @@ def load():
 @pytest.mark.django_db
 def test_loads_the_demo_course_tree(loaded_courses):
     assert "created" in loaded_courses
+    # The courses are shared by every content module; the demo people (test_demo.py) are not.
+    assert not User.objects.filter(email__endswith="@demo.example").exists()
     course = CoursePage.objects.get(slug="social-media-starter")
     kinds = set(ModulePage.objects.child_of(course).values_list("kind", flat=True))
     assert kinds == {"knowledge", "skill", "practice"}
