@@ -22,9 +22,10 @@ from courses.services import enrol
 from practice.factories import make_draft_post, make_metrics_exercise, make_reflection, make_scenario
 from quizzes import factories
 from quizzes.factories import make_course, make_quiz
-from quizzes.models import QuizPage, QuizQuestion
+from quizzes.models import Attempt, QuizPage, QuizQuestion
 from quizzes.services import start_attempt, submit_attempt
 from tests.e2e.conftest import WCAG_TAGS
+from tests.quizzes.test_attempts import right_answer
 from tests.two_step import PASSWORD, give_authenticator_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -240,6 +241,31 @@ def do_scenario_by_keyboard(page, url):
     expect(page.get_by_text("is complete").first).to_be_visible()
 
 
+def do_quiz_by_keyboard(page, attempt):
+    """A whole quiz of every question type with the keyboard only: Tab to each control, arrows
+    in a radio group, Space for a checkbox, typing for text and to pick in a select; Enter submits."""
+    page.goto(f"/quizzes/attempts/{attempt.pk}/")
+    data = factories.attempt_form_data(attempt, {q.pk: right_answer(q) for q in attempt.questions})
+    for name, value in data.items():
+        controls = page.locator(f"[name='{name}']")
+        kind = controls.first.evaluate("el => el.type")
+        if kind == "radio":
+            choose_radio(page, controls.first, page.locator(f"[name='{name}'][value='{value}']"))
+        elif kind == "checkbox":
+            for one in value:
+                box = page.locator(f"[name='{name}'][value='{one}']")
+                tab_to(page, box)
+                page.keyboard.press("Space")
+                expect(box).to_be_checked()
+        else:
+            tab_to(page, controls.first)
+            page.keyboard.type(str(value))
+            expect(controls.first).to_have_value(str(value))
+    tab_to(page, page.get_by_role("button", name="Submit answers"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("you passed")).to_be_visible()
+
+
 def test_every_learner_page_is_accessible_and_reflows(live_server, browser, axe):
     users, states = build_states()
     scenario_url = next(path for name, _, path, _ in states if name == "activity: A complaint about bins")
@@ -271,5 +297,9 @@ def test_every_learner_page_is_accessible_and_reflows(live_server, browser, axe)
         TaskSubmission.objects.get(lesson__title="A complaint about bins").status
         == TaskSubmission.Status.APPROVED
     )
+    timed = Attempt.objects.get(quiz__title="Timed check", user=users["full"])
+    do_quiz_by_keyboard(pages["full"], timed)
+    timed.refresh_from_db()
+    assert timed.score == 100
     for context in contexts.values():
         context.close()
