@@ -171,7 +171,7 @@ def certificates_view(request, token):
                 "expires_at": timestamp(c.expires_at),
                 "revoked_at": timestamp(c.revoked_at),
                 "status": services.certificate_status(c),
-                "verify_url": request.build_absolute_uri(c.get_verify_path()),
+                "verify_url": c.get_verify_url(),
             }
             for c in rows
         ]

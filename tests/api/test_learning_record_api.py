@@ -85,6 +85,9 @@ def test_a_token_reads_its_own_organisation_only(world):
     certificates, _ = collect(secret, "certificates")
     assert [c["learner"]["email"] for c in certificates] == ["ann@x.gov.au"]
     assert certificates[0]["status"] == "valid" and certificates[0]["verify_url"].startswith("http")
+    # The link the certificate prints (lms.site_url), not one built from the API request's host.
+    printed = Certificate.objects.get(code=certificates[0]["code"]).get_verify_url()
+    assert certificates[0]["verify_url"] == printed
     progress, _ = collect(secret, "progress")
     emails = {p["learner"]["email"] for p in progress}
     assert emails == {"ann@x.gov.au", "amy@x.gov.au", "abe@x.gov.au"}

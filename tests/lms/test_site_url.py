@@ -7,6 +7,8 @@ from django.test import RequestFactory
 
 from certificates.pdf import certificate_html
 from certificates.services import issue_certificate, request_render
+from courses import offline
+from courses.models import LessonPage, ModulePage
 from courses.services import enrol
 from lms.site_url import SiteURLMiddleware, absolute_url, site_base_url
 
@@ -122,3 +124,11 @@ def test_in_production_certificates_store_site_base_url(production, learner, cou
     certificate = during_request("evil.example", lambda: issue_certificate(enrol(learner, course))[0])
     assert certificate.base_url == PRODUCTION
     assert certificate.get_verify_url().startswith(PRODUCTION + "/certificates/verify/")
+
+
+def test_an_offline_copy_rendered_in_a_request_links_to_that_requests_address(embedded, course):
+    module = ModulePage.objects.descendant_of(course).first()
+    items = [item.specific for item in LessonPage.objects.child_of(module).order_by("path")]
+    html = during_request("127.0.0.1:8123", lambda: offline.module_html(module, course, items))
+    assert "http://127.0.0.1:8123/courses/" in html
+    assert "127.0.0.1:8000" not in html
