@@ -384,5 +384,6 @@ def require_secret_key():
     if not SECRET_KEY:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY in the environment.")
 
+
 # The learning-record API (/api/v1/): requests per minute per token, counted in the shared cache.
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
