@@ -15,8 +15,9 @@ STARTED := $(shell date +%s.%N)
 .PHONY: run demo test test-postgres doctor setup system-packages system-packages-test lint check bench clean
 
 # Reinstall the Python packages only when pyproject.toml changes (uv when there is one, else pip).
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml scripts/install-ralph.sh
 	@scripts/install-python-packages.sh
+	@scripts/install-ralph.sh
 	@touch $@
 
 ## doctor: one line for each thing this machine lacks, and how to get it
@@ -42,7 +43,8 @@ run: _doctor-run setup
 	@# The certificate PDF worker and the email worker run beside the server and stop with it.
 	$(BIN)/python manage.py db_worker --backend certificates & worker=$$!; \
 	$(BIN)/python manage.py db_worker --backend emails & mailer=$$!; \
-	trap 'kill $$worker $$mailer 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --backend xapi & xapi=$$!; \
+	trap 'kill $$worker $$mailer $$xapi 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## demo: `make run` plus sample learners, a trainer and an administrator (passwords printed)

@@ -36,6 +36,7 @@ from lms.site_url import absolute_url, base_url_to_store
 
 from .models import Certificate, CertificateRevision, CertificateTemplate
 from .pdf import render_certificate_pdf_bounded
+from .signals import certificate_issued, certificate_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ def issue_certificate(enrolment):
                 render_status=Certificate.RenderStatus.PENDING,
                 render_generation=1,
             )
+            certificate_issued.send(sender=Certificate, certificate=certificate)
     except IntegrityError:  # a concurrent completion issued it first
         return Certificate.objects.get(enrolment=enrolment, cycle=enrolment.cycle), False
     schedule_render(certificate.pk, certificate.render_generation)
@@ -318,12 +320,14 @@ def revoke_certificate(certificate, by, reason):
     if not reason:
         raise CertificateActionError("Give a reason for revoking the certificate.")
     now = timezone.now()
-    updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_reason=reason, revoked_by=by
-    )
-    if not updated:
-        raise CertificateActionError("This certificate is already revoked.")
-    certificate.refresh_from_db()
+    with transaction.atomic():
+        updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_reason=reason, revoked_by=by
+        )
+        if not updated:
+            raise CertificateActionError("This certificate is already revoked.")
+        certificate.refresh_from_db()
+        certificate_revoked.send(sender=Certificate, certificate=certificate)
     return certificate
 
 

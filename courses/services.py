@@ -29,7 +29,14 @@ from .models import (
     TaskSubmission,
     TaskSubmissionRecord,
 )
-from .signals import course_completed
+from .signals import (
+    course_completed,
+    enrolled,
+    lesson_completed,
+    lesson_viewed,
+    task_reviewed,
+    task_submitted,
+)
 
 
 @dataclass
@@ -130,7 +137,9 @@ def enrol(user, course):
     """Enrol a learner in a course; enrolling twice returns the first enrolment."""
     try:
         with transaction.atomic():
-            enrolment, _ = Enrolment.objects.get_or_create(user=user, course=course)
+            enrolment, created = Enrolment.objects.get_or_create(user=user, course=course)
+            if created:
+                enrolled.send(sender=Enrolment, enrolment=enrolment)
     except IntegrityError:  # a concurrent request enrolled first
         enrolment = Enrolment.objects.get(user=user, course=course)
     return enrolment
@@ -233,6 +242,8 @@ def record_visit(enrolment, page):
         try:
             with transaction.atomic():
                 view, created = LessonView.objects.get_or_create(enrolment=enrolment, lesson=page)
+                if created:
+                    lesson_viewed.send(sender=LessonView, enrolment=enrolment, lesson=page)
             if not created:
                 LessonView.objects.filter(pk=view.pk).update(last_viewed_at=now)
         except IntegrityError:
@@ -255,13 +266,17 @@ def _record_completion(enrolment, lesson):
     try:
         with transaction.atomic():
             completion, created = LessonCompletion.objects.get_or_create(enrolment=enrolment, lesson=lesson)
-        if (
-            not created
-            and enrolment.cycle_started_at
-            and completion.completed_at < enrolment.cycle_started_at
-        ):
-            # Completed in an earlier cycle: a retake counts it again from now.
-            LessonCompletion.objects.filter(pk=completion.pk).update(completed_at=now)
+            if (
+                not created
+                and enrolment.cycle_started_at
+                and completion.completed_at < enrolment.cycle_started_at
+            ):
+                # Completed in an earlier cycle: a retake counts it again from now.
+                since = enrolment.cycle_started_at
+                earlier = LessonCompletion.objects.filter(pk=completion.pk, completed_at__lt=since)
+                created = bool(earlier.update(completed_at=now))
+            if created:
+                lesson_completed.send(sender=LessonCompletion, enrolment=enrolment, lesson=lesson)
     except IntegrityError:
         pass
     return check_completion(enrolment)
@@ -367,6 +382,7 @@ def submit_task_result(
             status=status,
             reviewed_at=submission.reviewed_at,
         )
+        task_submitted.send(sender=TaskSubmission, submission=submission)
     if passed is None:  # waiting for a trainer: tell the lesson's reviewers, as each chose
         notifications.notify_task_submitted(
             enrolment.user, lesson, reverse("practice_tasks:review", args=[submission.pk])
@@ -413,16 +429,18 @@ def review_task(submission, reviewer, approve, feedback="", rubric_levels=None):
     if rubric_levels is not None:
         scores, total, maximum = score_rubric(submission.lesson.rubric_criteria(), rubric_levels)
         submission.rubric_scores, submission.score, submission.max_score = scores, total, maximum
-    submission.save()
-    submission.records.filter(number=submission.tries).update(
-        status=submission.status,
-        reviewer=reviewer,
-        reviewed_at=submission.reviewed_at,
-        reviewer_feedback=feedback,
-        rubric_scores=submission.rubric_scores,
-        score=submission.score,
-        max_score=submission.max_score,
-    )
+    with transaction.atomic():
+        submission.save()
+        submission.records.filter(number=submission.tries).update(
+            status=submission.status,
+            reviewer=reviewer,
+            reviewed_at=submission.reviewed_at,
+            reviewer_feedback=feedback,
+            rubric_scores=submission.rubric_scores,
+            score=submission.score,
+            max_score=submission.max_score,
+        )
+        task_reviewed.send(sender=TaskSubmission, submission=submission, approved=bool(approve))
     notifications.notify_task_reviewed(submission.enrolment.user, submission.lesson, approve, feedback)
     if approve:
         return _record_completion(submission.enrolment, submission.lesson)

@@ -19,6 +19,7 @@ from courses.services import check_completion, get_enrolment
 from lms.formatting import time_of_day
 
 from .models import Attempt, QuizExtension, QuizPage, Response
+from .signals import attempt_started, attempt_submitted
 
 # Answers arriving this long after the deadline still count (network and clock slack).
 DEADLINE_GRACE = timedelta(seconds=15)
@@ -171,7 +172,7 @@ def start_attempt(user, quiz):
                 raise QuizUnavailable("This quiz has no questions yet.")
             allowed = time_allowed(user, quiz)
             last_number = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
-            return Attempt.objects.create(
+            attempt = Attempt.objects.create(
                 user=user,
                 quiz=quiz,
                 number=last_number + 1,
@@ -179,6 +180,8 @@ def start_attempt(user, quiz):
                 snapshot=snapshot,
                 deadline=timezone.now() + allowed if allowed else None,
             )
+            attempt_started.send(sender=Attempt, attempt=attempt)
+            return attempt
     except IntegrityError:
         # A parallel request opened an attempt (or took this attempt number) first.
         existing = Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).first()
@@ -258,7 +261,8 @@ def submit_attempt(attempt, answers, now=None):
         if not updated:
             return SubmitResult(attempt=Attempt.objects.get(pk=locked.pk), already_submitted=True)
         Response.objects.bulk_create(responses)
-    locked.refresh_from_db()
+        locked.refresh_from_db()
+        attempt_submitted.send(sender=Attempt, attempt=locked, responses=responses)
     if locked.passed:
         enrolment = get_enrolment(locked.user, locked.quiz.course)
         if enrolment:

@@ -32,6 +32,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "lms.apps.LmsConfig",
     "courses",
+    # xapi sits on top of the others but is listed before them: its course_completed receiver then
+    # runs before certificates', so the LRS hears "completed" before "earned".
+    "xapi",
     "quizzes",
     "certificates",
     "practice",
@@ -354,6 +357,8 @@ TASKS = {
     "certificates": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     # Notification emails (lms/emails.py): a worker runs `db_worker --backend emails`.
     "emails": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    # xAPI statements to the learning record store (xapi/services.py): `db_worker --backend xapi`.
+    "xapi": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 EMAIL_MAX_ATTEMPTS = 5
 EMAIL_RETRY_DELAY = 300  # seconds before the 2nd attempt; 600 before the 3rd, and so on
@@ -387,3 +392,13 @@ def require_secret_key():
 
 # The learning-record API (/api/v1/): requests per minute per token, counted in the shared cache.
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+
+# --- xAPI: learning events to a learning record store (xapi app; README "xAPI") -----------------
+# Off (nothing recorded or sent) while XAPI_LRS_URL is empty. The URL is the LRS's xAPI endpoint,
+# for example https://lrs.example.gov.au/xAPI (statements go to <url>/statements).
+XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL", "")
+XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
+XAPI_LRS_TIMEOUT = float(os.environ.get("XAPI_LRS_TIMEOUT", "10"))
+# Seconds to wait before each further try while the LRS is down or refusing (the last repeats).
+XAPI_RETRY_DELAYS = (10, 30, 60, 300, 900, 3600)
