@@ -124,3 +124,20 @@ class RalphLRS:
             more = body.get("more")
             url, query = (f"http://127.0.0.1:{self.port}{more}" if more else None), None
         return sorted(found, key=lambda statement: statement["stored"])
+
+    def statement(self, statement_id):
+        """One statement by its id (GET /xAPI/statements?statementId=...)."""
+        answer = requests.get(
+            f"{self.url}/statements",
+            params={"statementId": statement_id},
+            auth=(USERNAME, PASSWORD),
+            headers={"X-Experience-API-Version": "1.0.3"},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        body = answer.json()
+        # The xAPI spec answers with the statement itself; Ralph's file backend wraps it in a list.
+        if "statements" in body:
+            assert len(body["statements"]) == 1, body
+            return body["statements"][0]
+        return body
