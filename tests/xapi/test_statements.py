@@ -1,7 +1,11 @@
 """Learning events become xAPI statements in the outbox, once each, in the event's transaction."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from django_tasks import task_backends
 
 from certificates.models import Certificate
 from certificates.services import revoke_certificate
@@ -12,7 +16,7 @@ from quizzes.factories import correct_option_id, make_course, make_quiz, make_si
 from quizzes.models import QuizPage
 from quizzes.services import start_attempt, submit_attempt
 from xapi.models import Statement
-from xapi.services import outbox_counts, send_pending
+from xapi.services import outbox_counts, send_pending, send_statements_task
 
 from ..conftest import run_on_commit
 
@@ -156,3 +160,21 @@ def test_an_unreachable_lrs_keeps_everything_pending_and_counts_the_try(site, le
     row = Statement.objects.get()
     assert row.status == Statement.Status.RETRYING and row.attempts == 1 and row.last_error
     assert outbox_counts()["retrying"] == 1
+
+
+def test_the_worker_queues_itself_again_later_while_the_lrs_is_down(site, learner, course):
+    """With a queue that can defer (the database one in production), a failed send is tried again
+    after the first delay; the event itself queued the first send after its commit."""
+    site.TASKS = {**site.TASKS, "xapi": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = task_backends["xapi"]
+    backend.clear()
+    with run_on_commit():
+        enrol(learner, course)
+    assert [result.task.run_after for result in backend.results] == [None]
+    before = timezone.now()
+    with run_on_commit():
+        assert send_statements_task.call() == 0  # what the worker runs: the LRS is not there
+    retry = backend.results[-1]
+    assert len(backend.results) == 2 and retry.task.func is send_statements_task.func
+    assert before + timedelta(seconds=9) < retry.task.run_after < timezone.now() + timedelta(seconds=11)
+    assert Statement.objects.get().attempts == 1
