@@ -7,7 +7,7 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         # Models and views can only be imported once the app registry is ready.
-        from . import views
+        from . import services, views
         from .caching import connect_invalidation
         from .items import register_item_type
         from .models import CourseIndexPage, CourseItemMixin, CoursePage, HomePage, LessonPage
@@ -21,3 +21,4 @@ class CoursesConfig(AppConfig):
         register_context_provider(LessonPage, views.lesson_page_context)
 
         connect_invalidation()
+        services.connect_progress_invalidation()

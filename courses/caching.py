@@ -8,6 +8,7 @@ routing, so a cached page costs no database query at all.
 """
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -27,11 +28,18 @@ def content_version():
     return version
 
 
-def bump_content_version(**kwargs):
+def _incr_content_version():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+
+
+def bump_content_version(**kwargs):
+    """Now, and again when the transaction commits: a request that read the pages in between
+    (before the commit) cannot leave them cached under the new version."""
+    _incr_content_version()
+    transaction.on_commit(_incr_content_version)
 
 
 def bump_if_page(sender, instance=None, **kwargs):
@@ -111,3 +119,82 @@ class PublicPageCacheMiddleware:
                 response.render()
             cache.set(key, response.content.decode(), TIMEOUT)
         return response
+
+
+# --- Signed-in learners: what is the same for all of them, and one record per learner ----------
+#
+# A course's outline (its modules, lessons and quizzes) is the same for every learner: it is kept
+# in the shared cache per course and content version, so every publish, unpublish, move, slug
+# change, deletion or privacy change starts it afresh. What one learner has done (the items done,
+# viewed and waiting for review) is kept per enrolment under a stamp of its own learner, which
+# every change to their records bumps (`forget_learner_progress`); the key names the enrolment, so
+# nothing computed for one learner is ever read for another.
+
+OUTLINE_TIMEOUT = 60 * 60 * 24
+PROGRESS_TIMEOUT = 60 * 60
+
+
+def outline_key(version, course_id):
+    return f"course-outline:{version}:{course_id}"
+
+
+def cached_outline_modules(courses, compute):
+    """{course pk: modules} for `courses`, from the shared cache where there, else from
+    `compute(missing courses)` (stored for the next request)."""
+    version = content_version()
+    keys = {course.pk: outline_key(version, course.pk) for course in courses}
+    found = cache.get_many(list(keys.values()))
+    modules = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [course for course in courses if course.pk not in modules]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, OUTLINE_TIMEOUT)
+        modules.update(computed)
+    return modules
+
+
+def learner_stamp_key(user_id):
+    return f"learner-progress-stamp:{user_id}"
+
+
+def _bump_learner_stamp(user_id):
+    key = learner_stamp_key(user_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, None)
+
+
+def forget_learner_progress(user_id):
+    """A learner's records changed (a completion, a view, a submission, a review, a quiz attempt,
+    a retake): their cached progress is not read again. Bumped now (for the rest of this request)
+    and again once the transaction commits, so a request that read the old rows meanwhile cannot
+    leave them cached under the new stamp."""
+    _bump_learner_stamp(user_id)
+    transaction.on_commit(lambda: _bump_learner_stamp(user_id))
+
+
+def progress_keys(enrolments):
+    """{enrolment pk: cache key} naming the enrolment, its cycle, its learner's stamp and the
+    content version."""
+    stamp_keys = {learner_stamp_key(e.user_id) for e in enrolments}
+    found = cache.get_many([VERSION_KEY, *stamp_keys])
+    version = found.get(VERSION_KEY) or content_version()
+    stamps = {e.pk: found.get(learner_stamp_key(e.user_id), 1) for e in enrolments}
+    return {
+        e.pk: f"learner-progress:{version}:{e.user_id}:{stamps[e.pk]}:{e.pk}:{e.cycle}" for e in enrolments
+    }
+
+
+def cached_progress_records(enrolments, compute):
+    """{enrolment pk: record} from the shared cache where there, else from `compute(missing
+    enrolments)`."""
+    keys = progress_keys(enrolments)
+    found = cache.get_many(list(keys.values()))
+    records = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [e for e in enrolments if e.pk not in records]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, PROGRESS_TIMEOUT)
+        records.update(computed)
+    return records

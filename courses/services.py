@@ -13,11 +13,12 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from . import notifications
+from . import caching, notifications
 from .items import done_item_ids, item_types
 from .models import (
     CoursePage,
@@ -110,21 +111,27 @@ def course_outlines(courses):
     courses = list(courses)
     if not courses:
         return {}
+    modules = caching.cached_outline_modules(courses, _outline_modules)
+    return {course.pk: CourseOutline(course=course, modules=modules[course.pk]) for course in courses}
+
+
+def _outline_modules(courses):
+    """{course pk: [ModuleOutline]} read from the page tree: one page query plus one per page type."""
     under_any = Q()
     for course in courses:
         under_any |= Q(path__startswith=course.path, depth__gt=course.depth)
     pages = Page.objects.filter(under_any).live().type(ModulePage, *item_types()).specific().order_by("path")
-    outlines = {course.pk: CourseOutline(course=course, modules=[]) for course in courses}
+    modules = {course.pk: [] for course in courses}
     by_path = sorted(courses, key=lambda c: c.path)
     for page in pages:
         course = next(c for c in by_path if page.path.startswith(c.path))
-        modules = outlines[course.pk].modules
+        course_modules = modules[course.pk]
         if isinstance(page, ModulePage):
-            modules.append(ModuleOutline(page=page))
-        elif modules:
-            page.module_id = modules[-1].page.pk
-            modules[-1].items.append(page)
-    return outlines
+            course_modules.append(ModuleOutline(page=page))
+        elif course_modules:
+            page.module_id = course_modules[-1].page.pk
+            course_modules[-1].items.append(page)
+    return modules
 
 
 def get_enrolment(user, course):
@@ -157,6 +164,17 @@ def progress_for_enrolments(enrolments, outlines=None):
     if not enrolments:
         return {}
     outlines = outlines or course_outlines([e.course for e in enrolments])
+    records = caching.cached_progress_records(enrolments, lambda missing: progress_records(missing, outlines))
+    return {
+        enrolment.pk: build_progress(enrolment, outlines[enrolment.course_id], *records[enrolment.pk])
+        for enrolment in enrolments
+    }
+
+
+def progress_records(enrolments, outlines):
+    """{enrolment pk: (ids of items done, lessons viewed, tasks waiting for review)}: what a
+    learner did, read from every item type's records (kept in the shared cache per enrolment by
+    `progress_for_enrolments`, until `forget_progress`)."""
     ids = [e.pk for e in enrolments]
     views, pending = {}, {}
     for enrolment_id, lesson_id in LessonView.objects.filter(enrolment_id__in=ids).values_list(
@@ -167,18 +185,29 @@ def progress_for_enrolments(enrolments, outlines=None):
         enrolment_id__in=ids, status=TaskSubmission.Status.PENDING
     ).values_list("enrolment_id", "lesson_id"):
         pending.setdefault(enrolment_id, set()).add(lesson_id)
-    all_items = {item.pk: item for outline in outlines.values() for item in outline.items}
-    done = done_item_ids(enrolments, list(all_items.values()))
-    return {
-        enrolment.pk: build_progress(
-            enrolment,
-            outlines[enrolment.course_id],
-            done[enrolment.pk],
-            views.get(enrolment.pk, set()),
-            pending.get(enrolment.pk, set()),
-        )
-        for enrolment in enrolments
-    }
+    items = {item.pk: item for e in enrolments for item in outlines[e.course_id].items}
+    done = done_item_ids(enrolments, list(items.values()))
+    return {e.pk: (done[e.pk], views.get(e.pk, set()), pending.get(e.pk, set())) for e in enrolments}
+
+
+def forget_enrolment_progress(sender, instance, **kwargs):
+    """For model signals of a learner's records (saved or deleted anywhere, the admin included)."""
+    user_id = Enrolment.objects.filter(pk=instance.enrolment_id).values_list("user_id", flat=True).first()
+    if user_id is not None:
+        forget_progress(user_id)
+
+
+def connect_progress_invalidation():
+    for model in (LessonCompletion, LessonView, TaskSubmission):
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            uid = f"courses-progress-{model.__name__}-{name}"
+            signal.connect(forget_enrolment_progress, sender=model, dispatch_uid=uid)
+
+
+def forget_progress(user):
+    """Call after changing a learner's records of any course item (completions, views,
+    submissions, reviews, quiz attempts, a retake): their cached progress is computed again."""
+    caching.forget_learner_progress(getattr(user, "pk", user))
 
 
 def build_progress(enrolment, outline, done_ids, viewed_ids, pending_ids):
@@ -244,7 +273,9 @@ def record_visit(enrolment, page):
                 view, created = LessonView.objects.get_or_create(enrolment=enrolment, lesson=page)
                 if created:
                     lesson_viewed.send(sender=LessonView, enrolment=enrolment, lesson=page)
-            if not created:
+            if created:
+                forget_progress(enrolment.user_id)
+            else:
                 LessonView.objects.filter(pk=view.pk).update(last_viewed_at=now)
         except IntegrityError:
             pass
@@ -279,6 +310,7 @@ def _record_completion(enrolment, lesson):
                 lesson_completed.send(sender=LessonCompletion, enrolment=enrolment, lesson=lesson)
     except IntegrityError:
         pass
+    forget_progress(enrolment.user_id)
     return check_completion(enrolment)
 
 
@@ -313,6 +345,7 @@ def start_retake(enrolment):
         renewal_due_at=None,
         last_page=None,
     )
+    forget_progress(enrolment.user_id)
     enrolment.refresh_from_db()
     return bool(updated)
 
@@ -383,6 +416,7 @@ def submit_task_result(
             reviewed_at=submission.reviewed_at,
         )
         task_submitted.send(sender=TaskSubmission, submission=submission)
+    forget_progress(enrolment.user_id)
     if passed is None:  # waiting for a trainer: tell the lesson's reviewers, as each chose
         notifications.notify_task_submitted(
             enrolment.user, lesson, reverse("practice_tasks:review", args=[submission.pk])
@@ -441,10 +475,12 @@ def review_task(submission, reviewer, approve, feedback="", rubric_levels=None):
             max_score=submission.max_score,
         )
         task_reviewed.send(sender=TaskSubmission, submission=submission, approved=bool(approve))
+    forget_progress(submission.enrolment.user_id)
     notifications.notify_task_reviewed(submission.enrolment.user, submission.lesson, approve, feedback)
     if approve:
         return _record_completion(submission.enrolment, submission.lesson)
     LessonCompletion.objects.filter(enrolment=submission.enrolment, lesson=submission.lesson).delete()
+    forget_progress(submission.enrolment.user_id)
     return None
 
 

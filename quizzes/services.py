@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from courses.models import Enrolment
-from courses.services import check_completion, get_enrolment
+from courses.services import check_completion, forget_progress, get_enrolment
 from lms.formatting import time_of_day
 
 from .models import Attempt, QuizExtension, QuizPage, Response
@@ -261,6 +261,7 @@ def submit_attempt(attempt, answers, now=None):
         if not updated:
             return SubmitResult(attempt=Attempt.objects.get(pk=locked.pk), already_submitted=True)
         Response.objects.bulk_create(responses)
+        forget_progress(locked.user_id)
         locked.refresh_from_db()
         attempt_submitted.send(sender=Attempt, attempt=locked, responses=responses)
     if locked.passed:
