@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 VERSION_KEY = "public-pages-version"
@@ -60,6 +60,8 @@ def connect_invalidation():
         signal.connect(
             bump_content_version, sender=PageViewRestriction, dispatch_uid=f"courses-privacy-{name}"
         )
+        # Routes are cached per site (courses.routing): a site's host, port or root changed.
+        signal.connect(bump_content_version, sender=Site, dispatch_uid=f"courses-site-{name}")
     m2m_changed.connect(
         bump_content_version, sender=PageViewRestriction.groups.through, dispatch_uid="courses-bump-on-groups"
     )
@@ -198,3 +200,13 @@ def cached_progress_records(enrolments, compute):
         cache.set_many({keys[pk]: value for pk, value in computed.items()}, PROGRESS_TIMEOUT)
         records.update(computed)
     return records
+
+
+class KnownViewRestrictionsMixin:
+    """A page served through the route cache (courses.routing) carries its view restrictions, read
+    when it was cached: Wagtail's privacy check and the course gate use them without a query. The
+    content version changes with any privacy change, and with it the cached page."""
+
+    def get_view_restrictions(self):
+        known = self.__dict__.get("known_view_restrictions")
+        return known if known is not None else super().get_view_restrictions()

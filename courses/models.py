@@ -26,7 +26,7 @@ from wagtail.search import index
 from lms.storage import private_storage
 
 from .blocks import LessonBodyBlock, RubricBlock
-from .caching import PublicPageMixin
+from .caching import KnownViewRestrictionsMixin, PublicPageMixin
 from .page_context import learner_context
 
 INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
@@ -41,7 +41,7 @@ class LearnerContextMixin:
         return context
 
 
-class HomePage(LearnerContextMixin, PublicPageMixin, Page):
+class HomePage(KnownViewRestrictionsMixin, LearnerContextMixin, PublicPageMixin, Page):
     """The site's home page (the root of the site in *Pages*): an introduction and the first
     courses of the catalogue (with a signed-in learner's status on each, from a courses.page_context
     provider). One per site; served from the public page cache to visitors."""
@@ -62,7 +62,7 @@ class HomePage(LearnerContextMixin, PublicPageMixin, Page):
         return CoursePage.objects.live().order_by("path")[:6]
 
 
-class CourseIndexPage(LearnerContextMixin, PublicPageMixin, Page):
+class CourseIndexPage(KnownViewRestrictionsMixin, LearnerContextMixin, PublicPageMixin, Page):
     """The catalogue (*Pages > Home > Courses*): every live course, with an audience filter and a
     search of courses and lessons (courses.services.search_catalogue)."""
 
@@ -81,7 +81,7 @@ def admin_users():
     )
 
 
-class CoursePage(LearnerContextMixin, PublicPageMixin, Page):
+class CoursePage(KnownViewRestrictionsMixin, LearnerContextMixin, PublicPageMixin, Page):
     """A course (*Pages > Home > Courses > the course*): summary, audience, outcomes and its
     completion rules (module order, renewal, CPD hours). Its children are ModulePages; learners
     enrol in it (Enrolment). The page shows the outline, and progress to an enrolled learner.
@@ -166,7 +166,7 @@ class CoursePage(LearnerContextMixin, PublicPageMixin, Page):
         return " ".join(parts)
 
 
-class ModulePage(Page):
+class ModulePage(KnownViewRestrictionsMixin, Page):
     """A module of a course (*Pages*, under a course): Knowledge (theory, news, trends), Skill
     (strategic, technical, relational) or Practice (implementation, experimentation, evaluation).
     Its children are lessons and quizzes; it has no page of its own and shows as a heading in
@@ -210,7 +210,7 @@ class ModulePage(Page):
         return redirect(self.course.url + f"#module-{self.pk}")
 
 
-class CourseItemMixin(LearnerContextMixin):
+class CourseItemMixin(KnownViewRestrictionsMixin, LearnerContextMixin):
     """A lesson, quiz or other course item: open only to learners enrolled in its course, through
     the gate in courses.access (run for page views by a `before_serve_page` hook).
 

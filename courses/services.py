@@ -262,9 +262,17 @@ def item_context(enrolment, page):
     }
 
 
+# A reload of the page a learner is on within this time writes nothing (issue 16: no writes on
+# a page view that changes nothing a learner or a report would see).
+VISIT_RECORD_INTERVAL = timedelta(minutes=5)
+
+
 def record_visit(enrolment, page):
     """Remember where the learner is (to resume there) and that a lesson was viewed."""
     now = timezone.now()
+    last = enrolment.last_activity_at
+    if enrolment.last_page_id == page.pk and last is not None and now - last < VISIT_RECORD_INTERVAL:
+        return
     Enrolment.objects.filter(pk=enrolment.pk).update(last_page=page, last_activity_at=now)
     enrolment.last_page_id, enrolment.last_activity_at = page.pk, now
     if isinstance(page, LessonPage):

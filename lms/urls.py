@@ -1,9 +1,11 @@
 from allauth.account import views as allauth_views
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from courses import routing
 
 from . import views
 
@@ -51,4 +53,6 @@ if settings.DEBUG:
     urlpatterns.append(path(settings.MEDIA_URL.lstrip("/") + "documents/<path:name>", views.not_found))
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's own URLs, with its page serving given the route from the shared cache (courses.routing).
+urlpatterns += [pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"]
+urlpatterns.append(re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"))
