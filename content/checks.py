@@ -48,6 +48,10 @@ def block_text(block):
     ((kind, value),) = block.items()
     if kind == "text":
         return plain(value)
+    if kind == "table":  # a table is read cell by cell: the caption, then each cell as a sentence
+        cells = [value.get("caption", "")] + list(value.get("header", []))
+        cells += [cell for row in value.get("rows", []) for cell in row]
+        return "\n".join(f"{cell}." for cell in map(str, cells))
     if kind == "key_takeaways":
         return "\n".join(
             f"{point}." if not point.rstrip().endswith((".", "?", "!")) else point for point in value

@@ -133,11 +133,31 @@ def lesson_body(blocks, source):
                     },
                 )
             )
+        elif kind == "table":
+            body.append(("table", table_data(value, f"{source}: table (block {number})")))
         elif kind == "key_takeaways":
             body.append(("key_takeaways", {"points": list(value)}))
         else:
             raise ContentError(f"{source}: unknown body block type '{kind}' (block {number}).")
     return body
+
+
+def table_data(value, source):
+    """A YAML table ({caption, header: [...], rows: [[...], ...]}) -> Wagtail TableBlock data, its
+    first row and first column marked as headers (th scope="col" and scope="row")."""
+    if not isinstance(value, dict) or not value.get("caption") or not value.get("header"):
+        raise ContentError(f"{source} needs a caption, a header row and rows.")
+    header = [str(cell) for cell in value["header"]]
+    rows = value.get("rows") or []
+    if not rows or any(not isinstance(row, list) or len(row) != len(header) for row in rows):
+        raise ContentError(f"{source}: every row needs {len(header)} cells, one per header cell.")
+    return {
+        "table_caption": str(value["caption"]),
+        "first_row_is_table_header": True,
+        "first_col_is_header": True,
+        "table_header_choice": "both",
+        "data": [header] + [[str(cell) for cell in row] for row in rows],
+    }
 
 
 ACTIVITY_TYPES = {

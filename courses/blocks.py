@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock
@@ -213,6 +214,8 @@ class LessonBodyBlock(blocks.StreamBlock):
     image = AccessibleImageBlock()
     video = VideoBlock()
     exercise = ExerciseBlock()
+    # A table with a caption, a header row and a header column (th scope="col" / "row").
+    table = TableBlock(template="courses/blocks/table.html", help_text="Give it a caption and header cells.")
     key_takeaways = KeyTakeawaysBlock()
 
 

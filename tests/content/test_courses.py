@@ -155,3 +155,32 @@ def test_course_check_asks_for_practice_activities(tmp_path, db):
     problems = checks.course_problems(folder)
     assert any("0 activities, needs at least 2" in p for p in problems)
     assert any("draft-a-post or metrics activity in a Skill module" in p for p in problems)
+
+
+def test_councillors_course_has_the_table_of_rules_by_state_and_the_nt():
+    data = checks.load_course(checks.COURSES_DIR / "03-councillors")
+    tables = [
+        block["table"]
+        for module in data["modules"]
+        for lesson in module["lessons"]
+        for block in lesson["body"]
+        if "table" in block
+    ]
+    (table,) = tables
+    assert [row[0] for row in table["rows"]] == [
+        "New South Wales",
+        "Victoria",
+        "Queensland",
+        "Western Australia",
+        "South Australia",
+        "Tasmania",
+        "Northern Territory",
+    ]
+    assert all(cell.strip() for row in table["rows"] for cell in row)
+    assert "Australian Capital Territory" not in str(table)  # the ACT has no councils (said in the text)
+
+
+def test_a_table_is_read_cell_by_cell_for_the_plain_english_check():
+    table = {"caption": "Rules", "header": ["Where", "Act"], "rows": [["Tasmania", "Archives Act 1983"]]}
+    lines = checks.block_text({"table": table}).splitlines()
+    assert lines == ["Rules.", "Where.", "Act.", "Tasmania.", "Archives Act 1983."]

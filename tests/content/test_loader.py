@@ -305,3 +305,66 @@ def test_a_broken_activity_is_refused_and_named(tmp_path, change, message):
     activity_course(tmp_path / "courses", METRICS_ACTIVITY.replace(*change))
     with pytest.raises(CommandError, match=message):
         call_command("load_courses", "--dir", str(tmp_path / "courses"))
+
+
+TABLE_LESSON = """
+slug: tab
+title: Tab
+summary: A test course.
+modules:
+  - slug: rules
+    title: Rules
+    kind: knowledge
+    lessons:
+      - slug: where
+        title: Where you are
+        body:
+          - table:
+              caption: Rules by state
+              header: [Where, Act]
+              rows:
+                - [New South Wales, "Local Government Act 1993 <script>x</script>"]
+                - [Tasmania, Local Government Act 1993]
+          - key_takeaways: [Check your own Act.]
+"""
+
+
+@pytest.mark.django_db
+def test_a_lesson_table_loads_with_its_caption_and_header_cells(tmp_path, client):
+    from courses.factories import make_user
+    from courses.services import enrol
+
+    course_dir = tmp_path / "courses" / "tab"
+    course_dir.mkdir(parents=True)
+    (course_dir / "course.yaml").write_text(TABLE_LESSON)
+    load_dir(tmp_path / "courses")
+    lesson = LessonPage.objects.get(slug="where")
+    (block,) = [block for block in lesson.body if block.block_type == "table"]
+    assert block.value["data"][0] == ["Where", "Act"] and len(block.value["data"]) == 3
+    learner = make_user()
+    enrol(learner, CoursePage.objects.get(slug="tab"))
+    client.force_login(learner)
+    html = client.get(lesson.url).content.decode()
+    assert '<div class="table-scroll" role="region" tabindex="0" aria-label="Rules by state">' in html
+    assert "<caption>Rules by state</caption>" in html
+    assert html.count('<th scope="col"') == 2 and html.count('<th scope="row"') == 2
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html  # cells are escaped
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("caption: Rules by state", "title: Rules by state"), "needs a caption"),
+        (("- [Tasmania, Local Government Act 1993]", "- [Tasmania]"), "every row needs 2 cells"),
+    ],
+)
+def test_a_broken_lesson_table_is_refused_and_named(tmp_path, change, message):
+    from django.core.management.base import CommandError
+
+    course_dir = tmp_path / "courses" / "tab"
+    course_dir.mkdir(parents=True)
+    (course_dir / "course.yaml").write_text(TABLE_LESSON.replace(*change))
+    with pytest.raises(CommandError, match=message) as error:
+        load_dir(tmp_path / "courses")
+    assert "course.yaml" in str(error.value)
