@@ -7,7 +7,8 @@ Checks: plain English (Flesch-Kincaid grade of each lesson at most MAX_GRADE), o
 (no run of ORIGINALITY_WORDS consecutive words shared with the source material, found through
 the committed fingerprint of the material: see content/fingerprint.py), shape
 (K/S/P modules, lesson and question counts, key takeaways last, exercises in Practice lessons,
-feedback on every question, share of scenario questions), and answer keys that can't be
+feedback on every question, share of scenario questions, learning outcomes for every module and
+one of them named by every question), and answer keys that can't be
 guessed by pattern (`key_bias_problems`: where the right option sits, how long it is, and
 how true/false keys split, over all of a course's GIFT files).
 """
@@ -100,6 +101,11 @@ def course_problems(folder, fingerprint=None):
     texts = [("course description", plain(data.get("description", "")) + "\n" + data.get("summary", ""))]
     for module in data.get("modules", []):
         lessons = module.get("lessons", [])
+        codes = [str(o.get("code", "")) for o in module.get("outcomes") or [] if isinstance(o, dict)]
+        if not codes:
+            problems.append(f"{module['slug']}: needs learning outcomes (outcomes: code and text)")
+        elif len(set(codes)) != len(codes):
+            problems.append(f"{module['slug']}: an outcome code is used twice")
         if len(lessons) < MIN_LESSONS:
             problems.append(f"{module['slug']}: {len(lessons)} lessons, needs at least {MIN_LESSONS}")
         for lesson in lessons:
@@ -137,6 +143,12 @@ def course_problems(folder, fingerprint=None):
         if questions and scenarios / len(questions) < MIN_SCENARIO_SHARE:
             problems.append(f"{gift_path.name}: {scenarios}/{len(questions)} scenario questions (needs 40%)")
         for q in questions:
+            if q.outcome not in codes:
+                named = f"names outcome {q.outcome!r}" if q.outcome else "names no outcome"
+                problems.append(
+                    f"{gift_path.name}:{q.line}: question {named}; add '// outcome: CODE' with one "
+                    f"of the module's codes ({', '.join(codes) or 'none yet'})"
+                )
             if not strip_tags(q.fields.get("general_feedback", "")).strip():
                 problems.append(f"{gift_path.name}:{q.line}: question has no general feedback")
             texts.append((f"{gift_path.name}:{q.line}", strip_tags(str(q.fields))))

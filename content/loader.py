@@ -14,7 +14,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from courses.models import CourseIndexPage, CoursePage, LearningOutcome, LessonPage, ModulePage
 from practice.models import DraftPostPage, MetricsExercisePage, Platform, ReflectionPage, ScenarioPage
 from quizzes.gift import GiftError, import_gift
 from quizzes.models import QuestionCategory, QuizPage, QuizQuestion, SingleChoiceQuestion
@@ -326,6 +326,7 @@ class CourseLoader:
                     "summary": module_data.get("summary", ""),
                 },
             )
+            self.sync_outcomes(module, module_data.get("outcomes") or [], f"{module_source}.outcomes")
             for l_index, lesson in enumerate(module_data.get("lessons", []), start=1):
                 lesson_source = f"{module_source}.lessons[{l_index}]"
                 self.sync_page(
@@ -351,10 +352,48 @@ class CourseLoader:
         if data.get("survey"):
             self.sync_survey(course, data["survey"], f"{source}#survey")
 
+    def sync_outcomes(self, module, outcomes, source):
+        """The module's learning outcomes ({code, text} each), in the file's order; outcomes the
+        file no longer lists are removed (their questions keep no outcome)."""
+        codes = []
+        for number, outcome in enumerate(outcomes, start=1):
+            if not isinstance(outcome, dict) or not outcome.get("code") or not outcome.get("text"):
+                raise ContentError(f"{source}[{number}]: an outcome needs a code and a text.")
+            code, text = str(outcome["code"]), str(outcome["text"])
+            if code in codes:
+                raise ContentError(f"{source}[{number}]: the code {code} is used twice.")
+            codes.append(code)
+            current = LearningOutcome.objects.filter(module=module, code=code).first()
+            if current is None:
+                LearningOutcome.objects.create(module=module, code=code, text=text, sort_order=number)
+            elif (current.text, current.sort_order) != (text, number):
+                current.text, current.sort_order = text, number
+                current.save(update_fields=["text", "sort_order"])
+        LearningOutcome.objects.filter(module=module).exclude(code__in=codes).delete()
+
+    def link_outcomes(self, module, questions, codes, path):
+        """Point each question at the module outcome its GIFT comment names (``// outcome: K1``),
+        unless it already has an outcome (a trainer may have chosen another since)."""
+        outcomes = {outcome.code: outcome for outcome in LearningOutcome.objects.filter(module=module)}
+        for question, code in zip(questions, codes, strict=True):
+            if not code:
+                continue
+            if code not in outcomes:
+                known = ", ".join(outcomes) or "none"
+                raise ContentError(
+                    f"{path}: '{question.name}' names outcome {code}, not one of the module's ({known})."
+                )
+            if question.outcome_id is None:
+                question.outcome = outcomes[code]
+                question.save(update_fields=["outcome"])
+
     def sync_quiz(self, module, quiz_data, source, course_title, folder):
         category_name = f"{course_title}: {quiz_data['title']}"[:200]
         if quiz_data.get("gift"):
-            questions = self.sync_gift(category_name, folder / quiz_data["gift"])
+            path = folder / quiz_data["gift"]
+            result = self.sync_gift(category_name, path)
+            questions = result.questions
+            self.link_outcomes(module, questions, result.outcomes, path)
         else:
             category, _ = QuestionCategory.objects.get_or_create(name=category_name)
             questions = [
@@ -383,7 +422,7 @@ class CourseLoader:
         except (GiftError, ValueError) as error:
             raise ContentError(f"{path}: {error}") from error
         self.report.questions_created += len(result.created)
-        return result.questions
+        return result
 
     def sync_question(self, category, data, source):
         question = SingleChoiceQuestion.objects.filter(category=category, name=data["name"]).first()

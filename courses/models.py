@@ -210,6 +210,27 @@ class ModulePage(KnownViewRestrictionsMixin, Page):
         return redirect(self.course.url + f"#module-{self.pk}")
 
 
+class LearningOutcome(models.Model):
+    """One learning outcome of a module: what a learner can do after it, with a short code (K1, S2,
+    P3) and one sentence. Loaded from a module's `outcomes:` in course.yaml by `load_courses`; each
+    quiz question points to one (Question.outcome, chosen in the question's editor). Trainers see
+    it beside every question in a quiz's statistics (*Pages > the quiz > Statistics*)."""
+
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="outcomes")
+    code = models.CharField(max_length=20, help_text="A short label, such as K1.")
+    text = models.CharField(max_length=300, help_text="What a learner can do after the module.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["module_id", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "code"], name="unique_outcome_code_per_module")
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.text}"
+
+
 class CourseItemMixin(KnownViewRestrictionsMixin, LearnerContextMixin):
     """A lesson, quiz or other course item: open only to learners enrolled in its course, through
     the gate in courses.access (run for page views by a `before_serve_page` hook).

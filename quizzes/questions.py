@@ -53,6 +53,14 @@ class Question(PolymorphicModel):
         default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+    outcome = models.ForeignKey(
+        "courses.LearningOutcome",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="The module learning outcome this question tests (shown in the quiz statistics).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,7 +74,7 @@ class Question(PolymorphicModel):
         FieldPanel("name"),
         FieldPanel("text"),
     ]
-    tail_panels = [FieldPanel("general_feedback"), FieldPanel("default_mark")]
+    tail_panels = [FieldPanel("general_feedback"), FieldPanel("default_mark"), FieldPanel("outcome")]
 
     class Meta:
         ordering = ["category__name", "name"]

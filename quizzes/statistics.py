@@ -14,6 +14,8 @@ Formulas (x = one attempt's fraction on an item, 0..1; sample statistics, n - 1,
   dividing by the rest's maximum only keeps attempts with random draws of different marks
   comparable. None when fewer than two attempts include the item or either side has no spread.
 - Quiz mean, median and standard deviation: of the attempts' percentage scores.
+- Per learning outcome (the module outcome each question tests, Question.outcome): the number of
+  questions and their mean facility index.
 """
 
 import statistics
@@ -23,7 +25,7 @@ from decimal import Decimal
 
 from django.apps import apps
 
-from .models import Attempt, QuizPage, Response
+from .models import Attempt, Question, QuizPage, Response
 from .questions import normalise_text, parse_number
 
 ATTEMPT_CHOICES = {
@@ -77,6 +79,18 @@ class QuestionStatistics:
     prompts: list[PromptStatistics] = field(default_factory=list)  # matching
     top_responses: list[Frequency] = field(default_factory=list)  # short answer, numeric, ordering
     first_position: int = 0
+    outcome_code: str = ""  # the learning outcome the question tests, as the bank has it now
+    outcome_text: str = ""
+
+
+@dataclass
+class OutcomeStatistics:
+    """One learning outcome across the quiz: how many questions test it and how easy they were."""
+
+    code: str
+    text: str
+    question_count: int = 0
+    facility: float | None = None  # mean of its questions' facility indexes
 
 
 @dataclass
@@ -88,6 +102,7 @@ class QuizStatistics:
     median_score: float | None = None
     sd_score: float | None = None
     questions: list[QuestionStatistics] = field(default_factory=list)
+    outcomes: list[OutcomeStatistics] = field(default_factory=list)
 
     @property
     def attempts_label(self):
@@ -162,7 +177,39 @@ def quiz_statistics(quiz, attempts="all"):
     result.questions = sorted(
         (item.result() for item in items.values()), key=lambda q: (q.first_position, q.question_id)
     )
+    result.outcomes = outcome_statistics(result.questions)
     return result
+
+
+def outcome_statistics(questions):
+    """Fill in each question's learning outcome (one query) and sum them up per outcome, in the
+    module's order of outcomes."""
+    found = Question.objects.filter(pk__in=[q.question_id for q in questions], outcome__isnull=False)
+    outcome_of = {
+        pk: (code, text, order)
+        for pk, code, text, order in found.values_list(
+            "pk", "outcome__code", "outcome__text", "outcome__sort_order"
+        )
+    }
+    by_code = {}
+    for question in questions:
+        if question.question_id not in outcome_of:
+            continue
+        code, text, order = outcome_of[question.question_id]
+        question.outcome_code, question.outcome_text = code, text
+        by_code.setdefault((order, code), (text, []))[1].append(question.facility)
+    summaries = []
+    for (_, code), (text, facilities) in sorted(by_code.items()):
+        known = [f for f in facilities if f is not None]
+        summaries.append(
+            OutcomeStatistics(
+                code=code,
+                text=text,
+                question_count=len(facilities),
+                facility=statistics.fmean(known) if known else None,
+            )
+        )
+    return summaries
 
 
 def _type_label(model_label):

@@ -20,12 +20,14 @@ CATEGORY_NAME_MAX_LENGTH = QuestionCategory._meta.get_field("name").max_length
 @dataclass
 class ImportResult:
     """`created` holds the new questions; `questions` every question of the text, in its order
-    (with `keep_existing`, some of them were already in the bank)."""
+    (with `keep_existing`, some of them were already in the bank); `outcomes` the outcome code
+    each of those names in the text (``// outcome: K1``), "" where none."""
 
     created: list[Question]
     categories: list[QuestionCategory]
     warnings: list[tuple[int, str]] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
 
 
 def clean_category_name(name):
@@ -67,5 +69,9 @@ def import_gift(text, default_category_name, *, keep_existing=False):
             questions.append(question)
             warnings += item.warnings
     return ImportResult(
-        created=created, categories=list(categories.values()), warnings=warnings, questions=questions
+        created=created,
+        categories=list(categories.values()),
+        warnings=warnings,
+        questions=questions,
+        outcomes=[item.outcome for item in parsed],
     )

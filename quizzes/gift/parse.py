@@ -5,7 +5,9 @@ questions is `quizzes.gift.importing.import_gift`'s job; writing them back is `q
 
 What is read
 ------------
-* Questions are separated by blank lines. Lines starting with ``//`` are comments.
+* Questions are separated by blank lines. Lines starting with ``//`` are comments; a comment
+  ``// outcome: K1`` in a question's block names the learning outcome the question tests
+  (``ParsedQuestion.outcome``; Moodle reads it as a plain comment).
 * ``::title::`` names the question; without one the name is the first ~60 characters of the text.
 * ``[html]``, ``[markdown]``, ``[plain]`` and ``[moodle]`` before a piece of text give its format.
   html is kept as it is, markdown goes through the ``markdown`` package, plain is escaped (blank
@@ -187,6 +189,7 @@ class ParsedQuestion:
     model: type[Question]
     fields: dict
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    outcome: str = ""  # the code of a ``// outcome: CODE`` comment in the question's block
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -236,7 +239,11 @@ def parse_gift(text):
     return questions
 
 
+OUTCOME_RE = re.compile(r"//\s*outcome:\s*(\S+)\s*$", re.IGNORECASE)
+
+
 def _parse_block(block, category, questions, errors):
+    outcomes = [match[1] for _, line in block if (match := OUTCOME_RE.match(line.strip()))]
     lines = [(number, line) for number, line in block if not line.strip().startswith("//")]
     if not lines:
         return category
@@ -253,8 +260,13 @@ def _parse_block(block, category, questions, errors):
         if line.strip().startswith(CATEGORY_PREFIX):
             errors.append((number, f"{CATEGORY_PREFIX} must come before a question, after a blank line"))
             return category
+    if len(outcomes) > 1:
+        errors.append((lines[0][0], "a question may name one outcome, not several"))
+        return category
     try:
-        questions.append(_QuestionParser(lines, category).parse())
+        question = _QuestionParser(lines, category).parse()
+        question.outcome = outcomes[0] if outcomes else ""
+        questions.append(question)
     except _Invalid as problem:
         errors.append((problem.line, problem.message))
     return category

@@ -184,3 +184,28 @@ def test_a_table_is_read_cell_by_cell_for_the_plain_english_check():
     table = {"caption": "Rules", "header": ["Where", "Act"], "rows": [["Tasmania", "Archives Act 1983"]]}
     lines = checks.block_text({"table": table}).splitlines()
     assert lines == ["Rules.", "Where.", "Act.", "Tasmania.", "Archives Act 1983."]
+
+
+def test_course_check_asks_for_module_outcomes_and_one_per_question(tmp_path, db):
+    import shutil
+
+    folder = tmp_path / "02-agencies"
+    shutil.copytree(checks.COURSES_DIR / "02-agencies", folder)
+    source = folder / "course.yaml"
+    source.write_text(source.read_text().replace("    outcomes:\n", "    old_outcomes:\n", 1))
+    gift = folder / "run-test-improve.gift"
+    gift.write_text(gift.read_text().replace("// outcome: P1\n", "", 1))
+    problems = checks.course_problems(folder, FINGERPRINT)
+    assert "the-big-picture: needs learning outcomes (outcomes: code and text)" in problems
+    assert any(p.startswith("the-big-picture.gift:") and "names outcome 'K1'" in p for p in problems)
+    assert any(p.startswith("run-test-improve.gift:") and "names no outcome" in p for p in problems)
+
+
+def test_every_shipped_question_tests_one_of_its_module_outcomes():
+    for folder in checks.course_folders():
+        data = checks.load_course(folder)
+        for module in data["modules"]:
+            codes = {outcome["code"] for outcome in module["outcomes"]}
+            assert len(codes) >= 2, module["slug"]
+            _, questions = next(q for q in checks.course_quizzes(folder) if q[0] == module["quiz"]["gift"])
+            assert {q.outcome for q in questions} <= codes

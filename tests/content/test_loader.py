@@ -368,3 +368,49 @@ def test_a_broken_lesson_table_is_refused_and_named(tmp_path, change, message):
     with pytest.raises(CommandError, match=message) as error:
         load_dir(tmp_path / "courses")
     assert "course.yaml" in str(error.value)
+
+
+def outcome_course(folder, code="K1"):
+    """A one-quiz course whose module has two outcomes and whose questions name them."""
+    course = tiny_course(folder, slug="outc")
+    source = course / "course.yaml"
+    source.write_text(
+        source.read_text().replace(
+            "    kind: knowledge\n",
+            "    kind: knowledge\n    outcomes:\n"
+            "      - {code: K1, text: Know the colours.}\n      - {code: K2, text: Add up.}\n",
+        )
+    )
+    gift = course / "basics.gift"
+    gift.write_text(f"// outcome: {code}\n" + gift.read_text().replace("::Sum::", "// outcome: K2\n::Sum::"))
+    return course
+
+
+@pytest.mark.django_db
+def test_module_outcomes_load_and_each_question_points_to_its_own(tmp_path):
+    from courses.models import LearningOutcome
+    from quizzes.models import Question
+
+    outcome_course(tmp_path / "courses")
+    load_dir(tmp_path / "courses")
+    module = ModulePage.objects.get(slug="basics")
+    assert [(o.code, o.text) for o in module.outcomes.all()] == [
+        ("K1", "Know the colours."),
+        ("K2", "Add up."),
+    ]
+    assert Question.objects.get(name="Colour").outcome.code == "K1"
+    assert Question.objects.get(name="Sum").outcome.code == "K2"
+    # A trainer points a question at another outcome; loading again leaves that choice alone.
+    Question.objects.filter(name="Colour").update(outcome=LearningOutcome.objects.get(code="K2"))
+    load_dir(tmp_path / "courses")
+    assert Question.objects.get(name="Colour").outcome.code == "K2"
+    assert LearningOutcome.objects.filter(module=module).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_question_naming_an_unknown_outcome_is_refused(tmp_path):
+    from django.core.management.base import CommandError
+
+    outcome_course(tmp_path / "courses", code="K9")
+    with pytest.raises(CommandError, match="names outcome K9, not one of the module's"):
+        load_dir(tmp_path / "courses")

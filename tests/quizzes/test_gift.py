@@ -535,3 +535,19 @@ def test_numbers_survive_export_and_parse(value, tolerance, fraction):
         (value, tolerance, 100),
         (value, tolerance * 2, fraction),
     ]
+
+
+
+def test_an_outcome_comment_names_the_outcome_a_question_tests():
+    text = (
+        "// outcome: K2\n::Sky::The sky is?{=blue ~green ####Light scatters.}\n\n"
+        "::Grass::Grass is?{=green ~blue ####Chlorophyll.}\n"
+    )
+    sky, grass = parse_gift(text)
+    assert sky.outcome == "K2" and grass.outcome == ""
+
+
+def test_a_question_may_name_only_one_outcome():
+    text = "// outcome: K1\n// outcome: K2\n::Sky::The sky is?{=blue ~green}\n"
+    with pytest.raises(GiftError, match="one outcome, not several"):
+        parse_gift(text)

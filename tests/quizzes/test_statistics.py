@@ -376,12 +376,12 @@ def test_queries_do_not_grow_with_attempts(db, django_assert_max_num_queries):
     course, quiz = quiz_with([short, choice])
     people = learners(12)
     take(course, quiz, people[0], {short: "answer 0", choice: correct_option_id(choice)})
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # attempts, responses, the questions' outcomes
         quiz_statistics(quiz)
 
     for number, user in enumerate(people[1:], start=1):
         take(course, quiz, user, {short: f"answer {number}", choice: correct_option_id(choice)})
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         stats = quiz_statistics(quiz)
 
     assert stats.attempt_count == 12
@@ -449,6 +449,7 @@ def test_csv_has_the_question_table(client, superuser, designed):
         "Position",
         "Question ID",
         "Question",
+        "Learning outcome",
         "Type",
         "Responses",
         "Unanswered",
@@ -456,8 +457,19 @@ def test_csv_has_the_question_table(client, superuser, designed):
         "Standard deviation (%)",
         "Discrimination index (%)",
     ]
-    assert rows[1] == ["1", str(good.pk), "Good item", "Single choice", "4", "0", "50.00", "57.74", "57.74"]
-    assert rows[3][2:] == ["Reverse item", "True/false", "4", "1", "25.00", "50.00", "-57.74"]
+    assert rows[1] == [
+        "1",
+        str(good.pk),
+        "Good item",
+        "",
+        "Single choice",
+        "4",
+        "0",
+        "50.00",
+        "57.74",
+        "57.74",
+    ]
+    assert rows[3][2:] == ["Reverse item", "", "True/false", "4", "1", "25.00", "50.00", "-57.74"]
     assert len(rows) == 4
 
 
@@ -486,3 +498,54 @@ def test_csv_queries_do_not_grow_with_attempts(client, superuser, designed, djan
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"/stats-test/quizzes/{quiz.pk}/statistics.csv")
     assert response.content.decode().splitlines()[1].split(",")[4] == "6"
+
+
+# --- learning outcomes ---------------------------------------------------------------------------
+
+
+def with_outcomes(designed):
+    """K1 on the good and filler items, K2 on the reverse item (the module's two outcomes)."""
+    from courses.models import LearningOutcome
+
+    module = ModulePage.objects.ancestor_of(designed["quiz"]).get()
+    k1 = LearningOutcome.objects.create(module=module, code="K1", text="Reply with care.", sort_order=1)
+    k2 = LearningOutcome.objects.create(module=module, code="K2", text="Know when to wait.", sort_order=2)
+    Question.objects.filter(pk__in=[designed["good"].pk, designed["filler"].pk]).update(outcome=k1)
+    Question.objects.filter(pk=designed["reverse"].pk).update(outcome=k2)
+    return k1, k2
+
+
+def test_each_question_shows_its_outcome_and_each_outcome_its_mean_facility(designed):
+    with_outcomes(designed)
+
+    stats = quiz_statistics(designed["quiz"])
+
+    questions = by_name(stats)
+    good = questions["Good item"]
+    assert (good.outcome_code, good.outcome_text) == ("K1", "Reply with care.")
+    assert questions["Reverse item"].outcome_code == "K2"
+    summary = [(o.code, o.question_count, round(o.facility, 2)) for o in stats.outcomes]
+    assert summary == [("K1", 2, 50.0), ("K2", 1, 25.0)]  # Good 50 and Filler 50; Reverse 25
+
+
+def test_questions_without_an_outcome_are_left_out_of_the_summary(designed):
+    stats = quiz_statistics(designed["quiz"])
+
+    assert stats.outcomes == []
+    assert all(q.outcome_code == "" for q in stats.questions)
+
+
+@use_local_urls
+def test_report_and_csv_show_each_question_outcome(client, superuser, designed):
+    with_outcomes(designed)
+    quiz = designed["quiz"]
+
+    html = client.get(f"/stats-test/quizzes/{quiz.pk}/statistics/").content.decode()
+    csv_text = client.get(f"/stats-test/quizzes/{quiz.pk}/statistics.csv").content.decode()
+    rows = list(csv.reader(io.StringIO(csv_text)))
+
+    assert '<th scope="col">Learning outcome</th>' in html
+    assert '<abbr title="Reply with care.">K1</abbr>' in html
+    assert 'id="outcome-statistics"' in html and '<th scope="row">K2: Know when to wait.</th>' in html
+    assert "Tests learning outcome K2: Know when to wait." in html
+    assert rows[1][3] == "K1: Reply with care." and rows[3][3] == "K2: Know when to wait."
