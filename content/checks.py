@@ -8,7 +8,8 @@ Checks: plain English (Flesch-Kincaid grade of each lesson at most MAX_GRADE), o
 the committed fingerprint of the material: see content/fingerprint.py), shape
 (K/S/P modules, lesson and question counts, key takeaways last, exercises in Practice lessons,
 feedback on every question, share of scenario questions, learning outcomes for every module and
-one of them named by every question), and answer keys that can't be
+one of them named by every question, a "Try it" activity for every Skill lesson, a model answer
+for every practice activity), and answer keys that can't be
 guessed by pattern (`key_bias_problems`: where the right option sits, how long it is, and
 how true/false keys split, over all of a course's GIFT files).
 """
@@ -115,6 +116,11 @@ def course_problems(folder, fingerprint=None):
                 problems.append(f"{where}: must end with key_takeaways")
             if module["kind"] == "practice" and not any("exercise" in block for block in body):
                 problems.append(f"{where}: a Practice lesson needs an exercise block")
+            activity_slugs = {activity.get("slug") for activity in module.get("activities", [])}
+            if module["kind"] == "skill" and lesson.get("try_it") not in activity_slugs:
+                problems.append(
+                    f"{where}: a Skill lesson needs try_it: the slug of one of its module's activities"
+                )
             text = lesson_text(lesson)
             grade = fk_grade(text)
             if grade > MAX_GRADE:
@@ -126,6 +132,10 @@ def course_problems(folder, fingerprint=None):
             problems.append(f"{module['slug']}: {count} activities, needs at least {MIN_PRACTICE_ACTIVITIES}")
         for activity in activities:
             texts.append((f"{module['slug']}/{activity['slug']}", activity_text(activity)))
+            if not str(activity.get("model_answer", "")).strip():
+                problems.append(
+                    f"{module['slug']}/{activity['slug']}: needs a model_answer shown after submission"
+                )
         quiz = module.get("quiz")
         if not quiz:
             problems.append(f"{module['slug']}: needs a quiz")

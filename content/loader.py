@@ -160,6 +160,25 @@ def table_data(value, source):
     }
 
 
+TRY_IT = "Try it: "
+
+
+def with_try_it(body, module, activities, slug, source):
+    """The lesson body with a "Try it" callout before its key takeaways: the module activity
+    (`try_it: its slug` in the lesson) that practises what the lesson taught, with a link to it."""
+    activity = activities.get(slug)
+    if activity is None:
+        known = ", ".join(str(name) for name in activities) or "none"
+        raise ContentError(f"{source}: try_it names '{slug}', not one of the module's activities ({known}).")
+    title = str(activity.get("title", slug)).removeprefix(TRY_IT)
+    minutes = activity.get("minutes", 15)
+    text = f"{activity.get('summary', '')} It takes about {minutes} minutes."
+    if module.url:
+        text += f" [Open the activity: {title}]({module.url}{slug}/)"
+    callout = ("callout", {"tone": "tip", "heading": f"{TRY_IT}{title}"[:120], "text": md(text)})
+    return [*body[:-1], callout, *body[-1:]] if body else [callout]
+
+
 ACTIVITY_TYPES = {
     "draft_post": DraftPostPage,
     "scenario": ScenarioPage,
@@ -327,8 +346,12 @@ class CourseLoader:
                 },
             )
             self.sync_outcomes(module, module_data.get("outcomes") or [], f"{module_source}.outcomes")
+            activities = {activity.get("slug"): activity for activity in module_data.get("activities", [])}
             for l_index, lesson in enumerate(module_data.get("lessons", []), start=1):
                 lesson_source = f"{module_source}.lessons[{l_index}]"
+                body = lesson_body(lesson.get("body"), lesson_source)
+                if lesson.get("try_it"):
+                    body = with_try_it(body, module, activities, lesson["try_it"], lesson_source)
                 self.sync_page(
                     module,
                     LessonPage,
@@ -338,7 +361,7 @@ class CourseLoader:
                         "slug": lesson["slug"],
                         "summary": lesson.get("summary", ""),
                         "estimated_minutes": lesson.get("minutes", 10),
-                        "body": lesson_body(lesson.get("body"), lesson_source),
+                        "body": body,
                     },
                 )
             for a_index, activity in enumerate(module_data.get("activities", []), start=1):

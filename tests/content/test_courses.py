@@ -133,6 +133,9 @@ def test_loader_builds_the_catalogue_and_every_page_renders(loaded_courses, clie
                 response = client.get(lesson.url)
                 assert response.status_code == 200, lesson.url
                 assert b"Key takeaways" in response.content
+                if module.kind == "skill":  # each Skill lesson links the activity that practises it
+                    assert b'class="callout callout--tip"' in response.content
+                    assert b"Try it: " in response.content
             assert client.get(quiz.url).status_code == 200
             client.post(reverse("quizzes:start", args=[quiz.pk]))
         assert skill_activities, f"{slug}: no draft-a-post or metrics activity in a Skill module"
@@ -209,3 +212,47 @@ def test_every_shipped_question_tests_one_of_its_module_outcomes():
             assert len(codes) >= 2, module["slug"]
             _, questions = next(q for q in checks.course_quizzes(folder) if q[0] == module["quiz"]["gift"])
             assert {q.outcome for q in questions} <= codes
+
+
+def test_course_check_asks_for_a_try_it_per_skill_lesson_and_model_answers(tmp_path, db):
+    import shutil
+
+    folder = tmp_path / "03-councillors"
+    shutil.copytree(checks.COURSES_DIR / "03-councillors", folder)
+    source = folder / "course.yaml"
+    text = source.read_text()
+    text = text.replace("        try_it: try-it-a-friends-application\n", "", 1)
+    wrong = "        try_it: no-such-activity\n"
+    text = text.replace("        try_it: try-it-which-account-whose-help\n", wrong, 1)
+    start = text.index("        slug: try-it-a-comment-names-a-builder")
+    text = text[:start] + text[start:].replace("        model_answer: |", "        old_answer: |", 1)
+    source.write_text(text)
+    problems = checks.course_problems(folder, FINGERPRINT)
+    needs = "a Skill lesson needs try_it: the slug of one of its module's activities"
+    assert f"building-a-trusted-presence/conflicts-of-interest-and-disclosure: {needs}" in problems
+    assert f"building-a-trusted-presence/personal-versus-official-accounts: {needs}" in problems
+    builder = "building-a-trusted-presence/try-it-a-comment-names-a-builder"
+    assert f"{builder}: needs a model_answer shown after submission" in problems
+
+
+def test_every_shipped_skill_lesson_has_its_own_try_it_and_every_draft_model_answer_passes():
+    from practice.checks import PostRules, check_post, passed, words_to_avoid_from
+
+    for folder in checks.course_folders():
+        for module in checks.load_course(folder)["modules"]:
+            activities = {a["slug"]: a for a in module.get("activities", [])}
+            if module["kind"] == "skill":
+                tries = [lesson["try_it"] for lesson in module["lessons"]]
+                assert len(set(tries)) == len(tries) and set(tries) <= set(activities), module["slug"]
+            for activity in activities.values():
+                assert activity["model_answer"].strip()
+                if activity["type"] == "draft_post" and activity["review"] == "automatic":
+                    answer = activity["model_answer"].strip().strip('"')
+                    rules = PostRules(
+                        platform_name=activity["platform"],
+                        character_limit=2000,
+                        require_link=activity.get("require_link", False),
+                        words_to_avoid=words_to_avoid_from("\n".join(activity.get("words_to_avoid", []))),
+                        max_reading_grade=activity.get("max_reading_grade", 9),
+                    )
+                    assert passed(check_post(answer, rules)), (activity["slug"], check_post(answer, rules))

@@ -414,3 +414,64 @@ def test_a_question_naming_an_unknown_outcome_is_refused(tmp_path):
     outcome_course(tmp_path / "courses", code="K9")
     with pytest.raises(CommandError, match="names outcome K9, not one of the module's"):
         load_dir(tmp_path / "courses")
+
+
+TRY_IT_COURSE = """
+slug: tryit
+title: Try it course
+summary: A test course.
+modules:
+  - slug: skills
+    title: Skills
+    kind: skill
+    lessons:
+      - slug: replying
+        title: Replying
+        try_it: reply-task
+        body:
+          - text: Reply kindly.
+          - key_takeaways: [Be kind.]
+    activities:
+      - type: reflection
+        slug: reply-task
+        title: "Try it: write a reply"
+        minutes: 12
+        summary: Write a kind reply to a complaint.
+        intro: A resident complains.
+        prompt: Write your reply.
+        review: trainer
+        model_answer: Thanks for telling us.
+"""
+
+
+@pytest.mark.django_db
+def test_a_skill_lesson_links_its_try_it_activity_before_the_takeaways(tmp_path, client):
+    from courses.factories import make_user
+    from courses.services import enrol
+
+    folder = tmp_path / "courses" / "tryit"
+    folder.mkdir(parents=True)
+    (folder / "course.yaml").write_text(TRY_IT_COURSE)
+    load_dir(tmp_path / "courses")
+    lesson = LessonPage.objects.get(slug="replying")
+    assert [block.block_type for block in lesson.body] == ["text", "callout", "key_takeaways"]
+    callout = lesson.body[1].value
+    assert callout["tone"] == "tip" and callout["heading"] == "Try it: write a reply"
+    activity = LessonPage.objects.get(slug="reply-task")
+    learner = make_user()
+    enrol(learner, CoursePage.objects.get(slug="tryit"))
+    client.force_login(learner)
+    html = client.get(lesson.url).content.decode()
+    assert f'href="{activity.url}"' in html and "It takes about 12 minutes." in html
+    assert client.get(activity.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_try_it_naming_no_activity_of_the_module_is_refused(tmp_path):
+    from django.core.management.base import CommandError
+
+    folder = tmp_path / "courses" / "tryit"
+    folder.mkdir(parents=True)
+    (folder / "course.yaml").write_text(TRY_IT_COURSE.replace("try_it: reply-task", "try_it: reply-tusk"))
+    with pytest.raises(CommandError, match="try_it names 'reply-tusk', not one of the module's activities"):
+        load_dir(tmp_path / "courses")
