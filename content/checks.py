@@ -9,11 +9,13 @@ the committed fingerprint of the material: see content/fingerprint.py), shape
 (K/S/P modules, lesson and question counts, key takeaways last, exercises in Practice lessons,
 feedback on every question, share of scenario questions, learning outcomes for every module and
 one of them named by every question, a "Try it" activity for every Skill lesson, a model answer
-for every practice activity), and answer keys that can't be
+for every practice activity, no one recall question type over a quarter of a quiz, and a dated
+source note wherever a lesson states a figure), and answer keys that can't be
 guessed by pattern (`key_bias_problems`: where the right option sits, how long it is, and
 how true/false keys split, over all of a course's GIFT files).
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +41,16 @@ MAX_POSITION_SHARE = 0.4  # no option position holds over 40% of the keys
 TRUE_SHARE_RANGE, MIN_TRUE_FALSE = (0.35, 0.65), 6  # share of true keys, once there are 6
 MIN_SAME_KEYS = 3  # with 3 to 5 true/false questions, they may not all have the same key
 MAX_LONGEST_SHARE = 0.5  # the correct option is the strictly longest in at most half
+# No recall question type dominates a quiz: of the questions that are not scenarios, no one type
+# (true/false, short answer, matching, ...) may be more than this share of the quiz.
+MAX_RECALL_TYPE_SHARE = 0.25
+# Figures: a percentage or a number with thousands separators, in a sentence that is not a worked
+# example or a pass mark, needs a source note with a year in the same lesson ("Source: ... 2013").
+FIGURE = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|per cent)|\b\d{1,3}(?:,\d{3})+\b")
+NOT_A_CLAIM = re.compile(r"for example|e\.g\.|[÷×=]|\bpass", re.IGNORECASE)
+SOURCE_NOTE = re.compile(r"\bSources?:[^\n]*(?:\n(?!\s*\n)[^\n]*)*")
+# A year, or a plain statement that the source gives none (then the note must say so).
+YEAR = re.compile(r"\b(?:19|20)\d\d\b|\bundated\b|\byear not given\b|\bgives no year\b", re.IGNORECASE)
 
 
 def plain(markdown_text):
@@ -64,7 +76,7 @@ def block_text(block):
 
 
 def lesson_text(lesson):
-    return "\n".join([lesson["title"] + "."] + [block_text(block) for block in lesson.get("body", [])])
+    return "\n\n".join([lesson["title"] + "."] + [block_text(block) for block in lesson.get("body", [])])
 
 
 def activity_text(activity):
@@ -75,6 +87,39 @@ def activity_text(activity):
         parts += [f"{choice['reply']} {choice['consequence']}" for choice in step.get("choices", [])]
     parts.append(plain(activity.get("model_answer", "")))
     return "\n".join(part for part in parts if part)
+
+
+def figure_problems(where, text):
+    """A figure stated as fact (not a worked example) needs a dated source note in its lesson, and
+    every source note needs a year, so a learner can tell how old a figure or rule is."""
+    problems = []
+    notes = SOURCE_NOTE.findall(text)
+    for note in notes:
+        if not YEAR.search(note):
+            problems.append(f"{where}: the source note '{note[:60]}...' needs a year")
+    sentences = re.split(r"(?<=[.!?])\s+|\n", text)
+    claims = [
+        s for s in sentences if FIGURE.search(s) and not NOT_A_CLAIM.search(s) and not SOURCE_NOTE.match(s)
+    ]
+    if claims and not any(YEAR.search(note) for note in notes):
+        problems.append(f"{where}: the figure in '{claims[0].strip()[:60]}' needs a dated source note")
+    return problems
+
+
+def recall_problems(name, questions):
+    """One kind of recall question (not a scenario) making up too much of a quiz."""
+    recall = Counter(
+        q.model.type_label for q in questions if not q.fields["name"].lower().startswith("scenario")
+    )
+    if not questions or not recall:
+        return []
+    kind, count = recall.most_common(1)[0]
+    if count / len(questions) > MAX_RECALL_TYPE_SHARE:
+        return [
+            f"{name}: {count} of {len(questions)} questions are {kind} recall questions "
+            f"(at most {MAX_RECALL_TYPE_SHARE:.0%}); turn some into scenarios"
+        ]
+    return []
 
 
 def fk_grade(text):
@@ -122,6 +167,7 @@ def course_problems(folder, fingerprint=None):
                     f"{where}: a Skill lesson needs try_it: the slug of one of its module's activities"
                 )
             text = lesson_text(lesson)
+            problems += figure_problems(where, text)
             grade = fk_grade(text)
             if grade > MAX_GRADE:
                 problems.append(f"{where}: Flesch-Kincaid grade {grade:.1f} (max {MAX_GRADE})")
@@ -149,6 +195,7 @@ def course_problems(folder, fingerprint=None):
         quizzes.append((gift_path.name, questions))
         if len(questions) < MIN_QUESTIONS:
             problems.append(f"{gift_path.name}: {len(questions)} questions, needs at least {MIN_QUESTIONS}")
+        problems += recall_problems(gift_path.name, questions)
         scenarios = sum(1 for q in questions if q.fields["name"].lower().startswith("scenario"))
         if questions and scenarios / len(questions) < MIN_SCENARIO_SHARE:
             problems.append(f"{gift_path.name}: {scenarios}/{len(questions)} scenario questions (needs 40%)")

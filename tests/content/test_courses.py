@@ -256,3 +256,29 @@ def test_every_shipped_skill_lesson_has_its_own_try_it_and_every_draft_model_ans
                         max_reading_grade=activity.get("max_reading_grade", 9),
                     )
                     assert passed(check_post(answer, rules)), (activity["slug"], check_post(answer, rules))
+
+
+def test_a_figure_needs_a_dated_source_note_but_a_worked_example_does_not():
+    claim = "Nearly 70% of adults use social media.\n\n*Source: a survey of online adults.*"
+    assert checks.figure_problems("l", claim) == [
+        "l: the source note 'Source: a survey of online adults.*...' needs a year",
+        "l: the figure in 'Nearly 70% of adults use social media.' needs a dated source note",
+    ]
+    dated = "Nearly 70% of adults use social media.\n\n*Source: a 2013 survey of online adults (old).*"
+    assert checks.figure_problems("l", dated) == []
+    undated = "Nearly 70% of adults use social media.\n\n*Source: an undated overview. Treat it as old.*"
+    assert checks.figure_problems("l", undated) == []  # a source without a year must say so
+    example = "For example, 30 engagements from a reach of 1,000 is 3%. You need 75% to pass."
+    assert checks.figure_problems("l", example) == []
+
+
+def test_no_recall_question_type_may_dominate_a_quiz():
+    from quizzes.gift import parse_gift
+
+    recall = "".join(f"::Fact {n}::Is {n} even?{{{'T' if n % 2 == 0 else 'F'}}}\n\n" for n in range(3))
+    scenarios = "".join(f"::Scenario\\: Case {n}::What now?{{=Ask ~Guess ~Wait}}\n\n" for n in range(5))
+    questions = parse_gift(recall + scenarios)
+    assert checks.recall_problems("q.gift", questions) == [
+        "q.gift: 3 of 8 questions are True/false recall questions (at most 25%); turn some into scenarios"
+    ]
+    assert checks.recall_problems("q.gift", questions[2:]) == []  # 1 of 6
