@@ -91,7 +91,7 @@ def run():
     ]
     session.save()
 
-    course = CoursePage.objects.live().exclude(slug="social-media-starter").order_by("path").first()
+    course = CoursePage.objects.live().order_by("path").first()
     organisation = Organisation.objects.filter(name__startswith="Load test").order_by("name").first()
     learner = User.objects.filter(email__contains="@load-", enrolments__completed_at__isnull=False).first()
     enrolled = course.enrolments.count()

@@ -226,12 +226,10 @@ def course_problems(folder, fingerprint=None):
 
 
 def course_folders(names=()):
-    """The named course folders (all of them when none is named), leaving out the 00- starter
-    course: a short demo, not held to the full-course shape."""
-    folders = [COURSES_DIR / name for name in names] or [
+    """The named course folders (all of them when none is named)."""
+    return [COURSES_DIR / name for name in names] or [
         path.parent for path in sorted(COURSES_DIR.glob("*/course.yaml"))
     ]
-    return [folder for folder in folders if not folder.name.startswith("00-")]
 
 
 def course_quizzes(folder):

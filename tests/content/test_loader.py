@@ -16,26 +16,22 @@ def load():
 
 
 @pytest.mark.django_db
-def test_loads_the_demo_course_tree(loaded_courses):
+def test_the_default_load_is_the_three_full_courses(loaded_courses):
     assert "created" in loaded_courses
     # The courses are shared by every content module; the demo people (test_demo.py) are not.
     assert not User.objects.filter(email__endswith="@demo.example").exists()
-    course = CoursePage.objects.get(slug="social-media-starter")
-    kinds = set(ModulePage.objects.child_of(course).values_list("kind", flat=True))
-    assert kinds == {"knowledge", "skill", "practice"}
-    assert LessonPage.objects.descendant_of(course).exact_type(LessonPage).count() == 4
-    # A draft post in the Skill module, a scenario and a metrics exercise in the Practice module.
-    activities = LessonPage.objects.descendant_of(course).not_exact_type(LessonPage).specific()
-    assert sorted(type(page).__name__ for page in activities) == [
-        "DraftPostPage",
-        "MetricsExercisePage",
-        "ScenarioPage",
-    ]
-    quiz = QuizPage.objects.descendant_of(course).get()
-    assert len(quiz.questions()) == 3
-    assert all(q.general_feedback for q in quiz.questions())
-    lesson = LessonPage.objects.descendant_of(course).first()
-    assert any(block.block_type == "key_takeaways" for block in lesson.body)
+    assert set(CoursePage.objects.values_list("slug", flat=True)) == {
+        "public-servants",
+        "agencies",
+        "councillors",
+    }
+    course = CoursePage.objects.get(slug="councillors")
+    kinds = list(ModulePage.objects.child_of(course).values_list("kind", flat=True))
+    assert kinds == ["knowledge", "skill", "practice"]
+    quiz = QuizPage.objects.descendant_of(course).first()
+    assert len(quiz.questions()) == 11 and all(q.general_feedback for q in quiz.questions())
+    lesson = LessonPage.objects.descendant_of(course).exact_type(LessonPage).first()
+    assert lesson.body[len(lesson.body) - 1].block_type == "key_takeaways"
 
 
 @pytest.mark.django_db
@@ -61,19 +57,29 @@ def test_second_run_keeps_each_quiz_on_the_same_questions(loaded_courses):
     assert all(before.values())
 
 
+def lesson_course(folder):
+    """A one-lesson course in `folder`; returns its course.yaml."""
+    course = folder / "one"
+    course.mkdir(parents=True, exist_ok=True)
+    source = course / "course.yaml"
+    source.write_text(
+        "slug: one\ntitle: One\nsummary: A test course.\nmodules:\n"
+        "  - slug: basics\n    title: Basics\n    kind: knowledge\n    lessons:\n"
+        "      - slug: the-skills-gap\n        title: The skills gap\n        body:\n"
+        "          - text: Few teams have the skills they need.\n"
+        "          - key_takeaways: [Build skills in house.]\n"
+    )
+    return source
+
+
 @pytest.mark.django_db
 def test_page_edited_in_admin_is_left_alone(tmp_path, settings):
-    import shutil
-
-    from content.loader import COURSES_DIR
-
-    shutil.copytree(COURSES_DIR / "00-demo", tmp_path / "courses" / "00-demo")  # the course edited
+    source = lesson_course(tmp_path / "courses")
     call_command("load_courses", "--dir", str(tmp_path / "courses"))
     lesson = LessonPage.objects.get(slug="the-skills-gap")
     lesson.title = "The skills gap (edited by a trainer)"
     lesson.save_revision().publish()
 
-    source = tmp_path / "courses" / "00-demo" / "course.yaml"
     source.write_text(source.read_text().replace("title: The skills gap", "title: The skills gap, revised"))
     from io import StringIO
 
@@ -99,18 +105,11 @@ def test_bad_source_is_refused_and_names_the_file(tmp_path):
 
 @pytest.mark.django_db
 def test_changed_source_updates_an_unedited_page(tmp_path):
-    import shutil
-
-    from content.loader import COURSES_DIR
-
-    shutil.copytree(COURSES_DIR / "00-demo", tmp_path / "courses" / "00-demo")  # the course edited
+    source = lesson_course(tmp_path / "courses")
     call_command("load_courses", "--dir", str(tmp_path / "courses"))
-    source = tmp_path / "courses" / "00-demo" / "course.yaml"
-    source.write_text(
-        source.read_text().replace("title: Plan a small experiment", "title: Plan one small test")
-    )
+    source.write_text(source.read_text().replace("title: The skills gap", "title: Closing the skills gap"))
     call_command("load_courses", "--dir", str(tmp_path / "courses"))
-    assert LessonPage.objects.get(slug="plan-an-experiment").title == "Plan one small test"
+    assert LessonPage.objects.get(slug="the-skills-gap").title == "Closing the skills gap"
 
 
 QUIZ_DEFAULTS = {

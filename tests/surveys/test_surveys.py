@@ -250,9 +250,9 @@ def test_a_trainer_edits_the_statements(client, trainer, survey):
 def test_load_courses_gives_a_course_its_default_survey_once(tmp_path):
     from content.loader import COURSES_DIR
 
-    shutil.copytree(COURSES_DIR / "00-demo", tmp_path / "courses" / "00-demo")
+    shutil.copytree(COURSES_DIR / "02-agencies", tmp_path / "courses" / "02-agencies")
     call_command("load_courses", "--dir", str(tmp_path / "courses"), stdout=StringIO())
-    course = CoursePage.objects.get(slug="social-media-starter")
+    course = CoursePage.objects.get(slug="agencies")
     survey = CourseSurvey.objects.get(course=course)
     statements = list(survey.items.values_list("statement", flat=True))
     assert len(statements) == 6 and statements[0] == "The course was relevant to my work."

@@ -2,9 +2,10 @@
 
 Everything it creates is marked as demo data: email addresses end in @demo.example, organisation
 names start with "Demo", and the one extra course (a practice task waiting for review) is titled
-"Demo: ...". It goes through the same services the site uses (enrol, complete_lesson, quiz attempts,
-submit_task, assign_course), so progress, reports and certificates are real. Idempotent: a person
-already there is left as they are, so running it twice changes nothing. Refuses production settings.
+"Demo: ...". The learners take the shipped courses (load_courses first). It goes through the same
+services the site uses (enrol, complete_lesson, quiz attempts, submit_task, review_task,
+assign_course), so progress, reports and certificates are real. Idempotent: a person already
+there is left as they are, so running it twice changes nothing. Refuses production settings.
 """
 
 from datetime import timedelta
@@ -19,11 +20,20 @@ from django.utils import timezone
 from courses.assignments import assign_course
 from courses.factories import add_child, catalogue
 from courses.models import CoursePage, LessonPage, ModulePage
-from courses.services import complete_lesson, course_outline, enrol, record_visit, submit_task
+from courses.services import complete_lesson, course_outline, enrol, record_visit, review_task, submit_task
 from lms.mfa import give_authenticator_app
 from lms.models import Organisation, User
 from lms.services import mark_email_verified
-from quizzes.models import Attempt, QuizPage, SingleChoiceQuestion, TrueFalseQuestion
+from quizzes.models import (
+    Attempt,
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    NumericQuestion,
+    OrderingQuestion,
+    QuizPage,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
 from quizzes.services import start_attempt, submit_attempt
 
 DOMAIN = "demo.example"
@@ -35,18 +45,18 @@ TOTP_KEYS = {
     ADMIN[0]: "GOVSOCIALDEMOADMINTOTPSECRETKEYS",
     TRAINER[0]: "GOVSOCIALDEMOTRAINERTOTPSECRETKY",
 }
+DEMO_ANSWER = (  # what the certified learner submits for each activity a trainer reviews
+    "My plan: post twice a week on one theme at a time, check every post against the four WAIT "
+    "questions before it goes out, reply to questions within a working day, and review the "
+    "figures and my notes at the end of each month to decide what to change."
+)
 LEARNER_PASSWORD = "demo-learner-2026"  # noqa: S105 - demo accounts, never in production
 AGENCY = ("Demo Department of Digital Services", Organisation.Kind.AGENCY)
 COUNCIL = ("Demo Riverbend Shire Council", Organisation.Kind.COUNCIL)
-STARTER, PUBLIC_SERVANTS, AGENCIES, COUNCILLORS = (
-    "social-media-starter",
-    "public-servants",
-    "agencies",
-    "councillors",
-)
+PUBLIC_SERVANTS, AGENCIES, COUNCILLORS = "public-servants", "agencies", "councillors"
 PRACTICE_COURSE = "demo-practice-review"
 STORIES = {
-    "certified": "finished the starter course: certificate issued",
+    "certified": "finished Public servants: certificate issued",
     "in_progress": "assigned Public servants, due in 2 weeks, first module done",
     "overdue": "assigned Agencies, 10 days overdue",
     "task_waiting": "practice task waiting for a trainer's review",
@@ -70,7 +80,7 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith(".production"):
             raise CommandError("Demo data is never loaded with production settings.")
         courses = {page.slug: page for page in CoursePage.objects.live()}
-        missing = {STARTER, PUBLIC_SERVANTS, AGENCIES, COUNCILLORS} - set(courses)
+        missing = {PUBLIC_SERVANTS, AGENCIES, COUNCILLORS} - set(courses)
         if missing:
             raise CommandError(
                 f"Load the courses first (`manage.py load_courses`); missing: {sorted(missing)}"
@@ -158,27 +168,25 @@ class Command(BaseCommand):
     def quizzes(self, course):
         return [item for item in course_outline(course).items if isinstance(item, QuizPage)]
 
-    def complete(self, enrolment, lessons):
+    def complete(self, enrolment, lessons, reviewer=None):
+        """Lessons done and activities submitted; with a `reviewer`, the trainer approves the
+        activities that need a review (otherwise they wait for one)."""
         for lesson in lessons:
             record_visit(enrolment, lesson)
             if lesson.is_activity and not lesson.requires_approval:
                 # A practice activity its checks complete: one passing try, for the story.
                 submit_task(enrolment, lesson, "Done by the demo learner.", passed=True)
+            elif lesson.is_activity and reviewer is not None:
+                submission = submit_task(enrolment, lesson, DEMO_ANSWER)
+                review_task(submission, reviewer, approve=True, feedback="Clear and practical. Approved.")
             elif not lesson.completed_by_submission:
                 complete_lesson(enrolment, lesson)
 
     def take_quiz(self, user, quiz, right):
-        """One submitted attempt with `right` questions answered correctly (single choice and
-        true/false; other answers are left blank)."""
+        """One submitted attempt with its first `right` questions answered correctly and the rest
+        left blank."""
         attempt = start_attempt(user, quiz)
-        answers = {}
-        for question in attempt.questions[:right]:
-            if isinstance(question, SingleChoiceQuestion):
-                answers[str(question.pk)] = next(
-                    oid for oid, option in question.option_list() if option["is_correct"]
-                )
-            elif isinstance(question, TrueFalseQuestion):
-                answers[str(question.pk)] = "true" if question.correct_answer else "false"
+        answers = {str(q.pk): right_answer(q) for q in attempt.questions[:right]}
         attempt = submit_attempt(attempt, answers).attempt
         if not attempt.passed and quiz.retry_delay_minutes:
             # The story's earlier try: dated before the quiz's wait, so the next one may start.
@@ -187,13 +195,15 @@ class Command(BaseCommand):
         return attempt
 
     def story_certified(self, user, courses, trainer):
-        """Finished the starter course on the second try at its quiz: a certificate is issued."""
-        course = courses[STARTER]
+        """Finished the Public servants course: every lesson and activity (a trainer approved the
+        reviewed ones), the first quiz passed on the second try: a certificate is issued."""
+        course = courses[PUBLIC_SERVANTS]
         enrolment = enrol(user, course)
-        self.complete(enrolment, self.lessons(course))
-        for quiz in self.quizzes(course):
-            self.take_quiz(user, quiz, right=1)  # not passed
-            self.take_quiz(user, quiz, right=len(quiz.questions()))  # passed: completes the course
+        self.complete(enrolment, self.lessons(course), reviewer=trainer)
+        for number, quiz in enumerate(self.quizzes(course)):
+            if number == 0:
+                self.take_quiz(user, quiz, right=1)  # not passed
+            self.take_quiz(user, quiz, right=len(quiz.questions()))  # passed
 
     def story_in_progress(self, user, courses, trainer):
         """Assigned a course due in two weeks; the first module's lessons done."""
@@ -209,7 +219,7 @@ class Command(BaseCommand):
         self.complete(assignment.enrolment, self.lessons(course)[:1])
 
     def story_task_waiting(self, user, courses, trainer):
-        """Submitted a practice task that waits for a trainer; part-way through the starter course."""
+        """Submitted a practice task that waits for a trainer; part-way through the councillors course."""
         course = courses[PRACTICE_COURSE]
         enrolment = enrol(user, course)
         (lesson,) = self.lessons(course)
@@ -220,8 +230,8 @@ class Command(BaseCommand):
             "<p>Next month we will post our road-works updates at 7 am instead of noon, and compare "
             "the reach and the questions we get with this month's posts.</p>",
         )
-        starter = courses[STARTER]
-        self.complete(enrol(user, starter), self.lessons(starter)[:2])
+        councillors = courses[COUNCILLORS]
+        self.complete(enrol(user, councillors), self.lessons(councillors)[:2])
 
     def story_overdue_after_quiz(self, user, courses, trainer):
         """Assigned the councillors course, due three days ago; tried the first quiz without passing."""
@@ -247,6 +257,28 @@ class Command(BaseCommand):
         for handle, _, _, _, story in LEARNERS:
             email = f"{handle}@{DOMAIN}"
             write(f"  learner        {email:<28} password: {LEARNER_PASSWORD}   ({STORIES[story]})")
+
+
+def right_answer(question):
+    """The answer that earns a question full marks, in the form its attempt form posts."""
+    if isinstance(question, SingleChoiceQuestion):
+        return next(oid for oid, option in question.option_list() if option["is_correct"])
+    if isinstance(question, MultipleResponseQuestion):
+        return [oid for oid, option in question.option_list() if option["is_correct"]]
+    if isinstance(question, TrueFalseQuestion):
+        return "true" if question.correct_answer else "false"
+    if isinstance(question, MatchingQuestion):
+        return {prompt_id: match for prompt_id, _, match in question.prompts()}
+    if isinstance(question, OrderingQuestion):
+        return [item_id for item_id, _ in question.item_list()]
+    full = [block_value(block) for block in question.answers if block_value(block)["fraction"] == 100]
+    if isinstance(question, NumericQuestion):
+        return str(full[0]["value"])
+    return next(answer["text"] for answer in full if "*" not in answer["text"])  # short answer
+
+
+def block_value(block):
+    return block.value if hasattr(block, "value") else block[1]
 
 
 def grouped(key):

@@ -32,8 +32,6 @@ LAST_NAMES = "Nguyen Smith Jones Williams Brown Wilson Taylor Martin Lee Chen Si
 # from --completions and the courses' lessons, the rest have not started.
 IN_PROGRESS_SHARE = 0.25
 IN_PROGRESS_LESSON_SHARE = 0.7  # of the course's lessons, on average
-# The taster course (content/courses/00-demo) is not one of "the three courses".
-TASTER_SLUG = "social-media-starter"
 
 
 class Command(BaseCommand):
@@ -75,7 +73,7 @@ class Command(BaseCommand):
         if not CoursePage.objects.live().exists():
             self.step("Loading the courses")
             call_command("load_courses", verbosity=0)
-        courses = CoursePage.objects.live().exclude(slug=TASTER_SLUG).order_by("path")
+        courses = CoursePage.objects.live().order_by("path")
         courses = list(courses[: options["courses"]])
         outlines = course_outlines(courses)
 
