@@ -145,7 +145,7 @@ def tiny_course(folder, quiz_settings="", slug="tiny"):
 @pytest.mark.django_db
 def test_shipped_quizzes_get_the_default_settings(loaded_courses):
     quizzes = QuizPage.objects.all()
-    assert quizzes.count() >= 10  # the demo quiz and three per full course
+    assert quizzes.count() == 9  # three per full course
     assert all(quiz_settings(quiz) == QUIZ_DEFAULTS for quiz in quizzes)
 
 
