@@ -400,7 +400,9 @@ def test_module_outcomes_load_and_each_question_points_to_its_own(tmp_path):
     assert Question.objects.get(name="Colour").outcome.code == "K1"
     assert Question.objects.get(name="Sum").outcome.code == "K2"
     # A trainer points a question at another outcome; loading again leaves that choice alone.
-    Question.objects.filter(name="Colour").update(outcome=LearningOutcome.objects.get(code="K2"))
+    Question.objects.filter(name="Colour").update(
+        outcome=LearningOutcome.objects.get(module=module, code="K2")
+    )
     load_dir(tmp_path / "courses")
     assert Question.objects.get(name="Colour").outcome.code == "K2"
     assert LearningOutcome.objects.filter(module=module).count() == 2
