@@ -140,8 +140,8 @@ def test_the_course_check_reports_key_bias_in_a_course_folder(tmp_path):
         gift.write_text(gift.read_text(encoding="utf-8").replace("{T#", "{F#"), encoding="utf-8")
     found = checks.course_problems(folder, load_fingerprint())
     assert [problem for problem in found if "true/false" in problem] == [
-        "01-public-servants: all 5 true/false keys are false; make some statements true; true per file: "
-        "why-the-rules-exist.gift 0/2, posting-with-care.gift 0/2, put-it-into-practice.gift 0/1"
+        "01-public-servants: all 4 true/false keys are false; make some statements true; true per file: "
+        "why-the-rules-exist.gift 0/2, posting-with-care.gift 0/2"
     ]
 
 
@@ -149,5 +149,7 @@ def test_check_courses_reports_the_keys_and_checks_all_courses_together():
     out = StringIO()
     call_command("check_courses", verbosity=2, stdout=out)
     output = out.getvalue()
-    assert "keys at options 1/2/3/...: 4/4/4/3; true/false: 3 true, 2 false" in output
+    assert (
+        "01-public-servants: OK\n  keys at options 1/2/3/...: 5/5/6/3; true/false: 2 true, 2 false" in output
+    )
     assert "all courses' answer keys: OK" in output
