@@ -46,6 +46,7 @@ QUIZ_SETTINGS = {  # the quiz settings tab, as the editor sends it by default
     "random_count": "0",
     "review_correct_answers": "after_pass_or_last",
     "retry_delay_minutes": "0",
+    "more_time_minutes": "0",
     "shuffle_options": "on",
 }
 
