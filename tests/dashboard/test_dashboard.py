@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,11 +77,12 @@ def test_course_and_lesson_page_queries_do_not_grow_with_lessons(
     counts = {}
     for course in (small, big):
         lesson = LessonPage.objects.descendant_of(course).first()
+        cache.clear()  # both measured cold: finishing Small above left its outline and progress cached
         with django_assert_max_num_queries(70) as queries:  # a ceiling; the test is that they don't grow
             client.get(course.url)
             client.get(lesson.url)
         counts[course.title] = len(queries.captured_queries)
-    assert counts["Big"] <= counts["Small"]
+    assert counts["Big"] <= counts["Small"], counts
 
 
 def test_recertification_with_time_travel(client, learner, mailoutbox):

@@ -78,7 +78,8 @@ def test_a_learner_does_a_scenario_and_drafts_a_post(live_server, page, assert_a
     page.get_by_text("Your post passes the checks").wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Submit for review").click()
-    page.get_by_text("Waiting for review").wait_for()
+    # The submission's status (the course outline beside it says "waiting for review" too).
+    expect(page.get_by_text("Status: Waiting for review")).to_be_visible()
     expect(page.get_by_text("Your submitted post")).to_be_visible()
     assert_accessible(page)
     submission = TaskSubmission.objects.get(lesson=post)

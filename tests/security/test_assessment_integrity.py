@@ -141,7 +141,7 @@ def test_answers_and_marks_show_once_no_attempts_remain(client, course, quiz, le
     attempt = fail(learner, quiz)
     client.force_login(learner)
     html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
-    assert "Correct answer: Pause and check the facts" in html and "incorrect" in html
+    assert "<dt>Correct answer</dt><dd>Pause and check the facts</dd>" in html and "Incorrect" in html
     assert learner_records(learner)["quiz_attempts"][0]["answers"][0]["mark"] == "0.00"
 
 
