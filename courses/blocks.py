@@ -19,6 +19,30 @@ from . import media
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
 # A BCP 47 language tag as a <track srclang> takes it (en, en-AU, zh-Hans).
 LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+# A chosen document's checks, by kind: (its name is right, its bytes are right, the name error).
+DOCUMENT_CHECKS = {
+    "video": (media.is_video_name, media.check_video_file, "Choose an MP4 or WebM video file."),
+    "captions": (media.is_captions_name, media.check_captions_file, "Choose a WebVTT (.vtt) file."),
+}
+
+
+def document_problem(document, kind):
+    """A ValidationError for a chosen document that is not a real file of `kind`, else None (the
+    file is checked again on save: it may have been replaced under Documents since it was chosen)."""
+    name_is_right, check_file, wrong_name = DOCUMENT_CHECKS[kind]
+    try:
+        if not name_is_right(document.file.name):
+            raise ValidationError(wrong_name)
+        with document.file.open("rb") as file:
+            check_file(file, document.filename)
+    except ValidationError as error:
+        return ValidationError(error.messages[0])
+    except OSError:
+        return ValidationError("The file is missing.")
+    return None
+
+
 EMBED_RETRY_SECONDS = 300
 
 
@@ -91,15 +115,8 @@ class CaptionTrackBlock(blocks.StructBlock):
         value = super().clean(value)
         errors = {}
         document = value.get("file")
-        if document is not None:
-            try:
-                if not media.is_captions_name(document.file.name):
-                    raise ValidationError("Choose a WebVTT (.vtt) file.")
-                with document.file.open("rb") as file:
-                    media.check_captions_file(file, document.filename)
-            except (ValidationError, OSError) as error:
-                message = error.messages[0] if isinstance(error, ValidationError) else "The file is missing."
-                errors["file"] = ValidationError(message)
+        if document is not None and (problem := document_problem(document, "captions")):
+            errors["file"] = problem
         if not LANGUAGE_TAG_RE.fullmatch(value.get("srclang") or ""):
             errors["srclang"] = ValidationError("Use a language code such as en, en-AU or zh-Hans.")
         if errors:
@@ -138,14 +155,8 @@ class VideoBlock(blocks.StructBlock):
         errors = {}
         document = value.get("file")
         if document is not None:
-            try:
-                if not media.is_video_name(document.file.name):
-                    raise ValidationError("Choose an MP4 or WebM video file.")
-                with document.file.open("rb") as file:
-                    media.check_video_file(file, document.filename)
-            except (ValidationError, OSError) as error:
-                message = error.messages[0] if isinstance(error, ValidationError) else "The file is missing."
-                errors["file"] = ValidationError(message)
+            if problem := document_problem(document, "video"):
+                errors["file"] = problem
         elif not value.get("video"):
             errors["file"] = ValidationError("Choose a video file, or give an external video address.")
         if value.get("captions") and document is None:

@@ -8,13 +8,14 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.local_server import stop_process, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CLIENT_ID = "govsocial-academy"
@@ -78,27 +79,18 @@ class OIDCProvider:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the OIDC provider stopped:\n{self.log.read_text()}")
-            try:
-                if requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=2).ok:
-                    return self
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the OIDC provider did not start:\n{self.log.read_text()}")
+        wait_until_up(
+            self.process,
+            f"{self.issuer}/.well-known/openid-configuration",
+            self.log,
+            "the OIDC provider",
+            60,
+            0.2,
+        )
+        return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def add_person(self, username, email, name, verified=True):
         self._django(

@@ -7,10 +7,11 @@ import json
 import os
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import requests
+
+from tests.local_server import stop_process, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent.parent
 RALPH = REPO / "var" / "ralph" / "bin"
@@ -83,27 +84,11 @@ class RalphLRS:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Ralph stopped:\n{self.log.read_text()}")
-            try:
-                if requests.get(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=2).ok:
-                    return self
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"Ralph did not start:\n{self.log.read_text()}")
+        wait_until_up(self.process, f"http://127.0.0.1:{self.port}/__heartbeat__", self.log, "Ralph", 120)
+        return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def statements(self, **params):
         """Every statement the LRS holds that matches `params`, in the order it stored them (by its
