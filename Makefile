@@ -44,7 +44,8 @@ run: _doctor-run setup
 	$(BIN)/python manage.py db_worker --backend certificates & worker=$$!; \
 	$(BIN)/python manage.py db_worker --backend emails & mailer=$$!; \
 	$(BIN)/python manage.py db_worker --backend xapi & xapi=$$!; \
-	trap 'kill $$worker $$mailer $$xapi 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --backend lti & lti=$$!; \
+	trap 'kill $$worker $$mailer $$xapi $$lti 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## demo: `make run` plus sample learners, a trainer and an administrator (passwords printed)

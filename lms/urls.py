@@ -41,6 +41,7 @@ urlpatterns = [
     path("practice/", include("practice.urls")),
     path("surveys/", include("surveys.urls")),
     path("api/v1/", include("api.urls")),
+    path("lti/", include("lti.urls")),
 ]
 
 if settings.DEBUG:

@@ -10,6 +10,7 @@ from django.test import Client, TestCase
 
 from courses.factories import make_user
 from quizzes.factories import make_course
+from tests.lti_platform.harness import LtiTestPlatform
 from tests.sso_provider.harness import OIDCProvider
 from tests.two_step import sign_in_to_admin
 
@@ -61,6 +62,15 @@ def oidc_provider(tmp_path_factory):
     provider = OIDCProvider(tmp_path_factory.mktemp("oidc-provider")).start()
     yield provider
     provider.stop()
+
+
+@pytest.fixture(scope="session")
+def lti_platform(tmp_path_factory):
+    """A small real LTI 1.3 platform (tests/lti_platform/) in a second process on a free local port,
+    reached as http://localhost:PORT, for this test session; stopped at the end."""
+    platform = LtiTestPlatform(tmp_path_factory.mktemp("lti-platform")).start()
+    yield platform
+    platform.stop()
 
 
 @pytest.fixture(scope="session")

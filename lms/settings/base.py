@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dashboard",
     "reports",
     "api",
+    "lti",
     "content",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -362,6 +363,8 @@ TASKS = {
     "emails": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     # xAPI statements to the learning record store (xapi/services.py): `db_worker --backend xapi`.
     "xapi": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    # Scores to LTI platforms' gradebooks (lti/grades.py): `db_worker --backend lti`.
+    "lti": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 EMAIL_MAX_ATTEMPTS = 5
 EMAIL_RETRY_DELAY = 300  # seconds before the 2nd attempt; 600 before the 3rd, and so on
@@ -405,3 +408,9 @@ XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
 XAPI_LRS_TIMEOUT = float(os.environ.get("XAPI_LRS_TIMEOUT", "10"))
 # Seconds to wait before each further try while the LRS is down or refusing (the last repeats).
 XAPI_RETRY_DELAYS = (10, 30, 60, 300, 900, 3600)
+
+# --- LTI 1.3: agencies' own LMSs launch our courses; grades go back (lti app; README "LTI 1.3") --
+# Platforms are registered in the admin (*Settings → LTI platforms*). Seconds to wait for a
+# platform's keyset, token and scores endpoints, and before each further try of a score.
+LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
+LTI_RETRY_DELAYS = (10, 30, 60, 300, 900, 3600)

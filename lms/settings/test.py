@@ -44,6 +44,7 @@ TASKS = {
     "certificates": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "emails": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "xapi": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "lti": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 # A render takes ~1 s, but a CI machine running both suites side by side can starve one for a while:
 # only the test of the time bound itself (which sets its own) should ever hit it.

@@ -1,0 +1,76 @@
+"""An LTI 1.3 launch in a real Chromium from a real platform process (tests/lti_platform/) on
+another site (http://localhost:PORT, while this site is http://127.0.0.1:PORT): the platform's
+login initiation, our redirect to its authentication endpoint, its form posting the signed id_token
+back to us cross-site (only a SameSite=None; Secure state cookie survives that), and the learner
+landing on the course signed in. Then the learner fails and passes the quiz and completes the
+course (server side, to stay fast), and the platform's gradebook receives each score, after a token
+request whose assertion it checked against our /lti/jwks.json."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from courses.models import LessonPage
+from courses.services import complete_lesson, get_enrolment
+from lti.models import LtiUserLink
+from quizzes.factories import correct_option_id, make_course, wrong_option_id
+from quizzes.models import QuizPage
+from quizzes.services import start_attempt, submit_attempt
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def answer(user, quiz, right):
+    attempt = start_attempt(user, quiz)
+    question = attempt.questions[0]
+    option = correct_option_id(question) if right else wrong_option_id(question)
+    submit_attempt(attempt, {str(question.pk): option})
+
+
+def test_a_platform_launches_a_course_and_receives_the_grades(live_server, page, lti_platform, settings):
+    # The live server answers on localhost, the platform's host: reach it as 127.0.0.1 instead, so
+    # the platform and the tool are two sites, as they are in real life.
+    tool = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    assert tool.startswith("http://127.0.0.1:") and lti_platform.url.startswith("http://localhost:")
+    settings.SITE_BASE_URL = tool  # our redirect URI and launch URL, as registered
+    lti_platform.register()
+    course = make_course(title="Your role, your voice")
+    hint, sub, link_id = lti_platform.new_launch(
+        tool,
+        course=course,
+        name="Robin Learner",
+        email="robin@agency.example",
+        tool_jwks_url=f"{tool}/lti/jwks.json",
+    )
+
+    page.goto(lti_platform.launch_url(hint))
+    page.wait_for_url(re.compile(re.escape(tool + course.url) + "$"))
+    expect(page.get_by_role("heading", level=1, name="Your role, your voice")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out Robin Learner")).to_be_visible()
+    state_cookies = [c for c in page.context.cookies() if c["name"].startswith("lti_state_")]
+    assert state_cookies == []  # used once, then removed
+
+    user = LtiUserLink.objects.get(subject=sub).user
+    assert user.full_name == "Robin Learner"
+    enrolment = get_enrolment(user, course)
+    assert enrolment is not None
+    quiz = QuizPage.objects.descendant_of(course).get()
+    complete_lesson(enrolment, LessonPage.objects.descendant_of(course).get())
+    answer(user, quiz, right=False)
+    answer(user, quiz, right=True)  # passed: the course is complete
+
+    got = [entry for entry in lti_platform.scores() if entry["score"]["userId"] == sub]
+    assert {entry["lineitem"] for entry in got} == {f"{lti_platform.url}/lineitems/{link_id}"}
+    assert [
+        (s["userId"], s["scoreGiven"], s["scoreMaximum"], s["activityProgress"], s["gradingProgress"])
+        for s in (entry["score"] for entry in got)
+    ] == [
+        (sub, 0.0, 100, "InProgress", "FullyGraded"),
+        (sub, 100.0, 100, "InProgress", "FullyGraded"),
+        (sub, 100.0, 100, "Completed", "FullyGraded"),
+    ]
+
+    # The learner's course page shows the course completed, in the same signed-in session.
+    page.reload()
+    expect(page.get_by_role("button", name="Log out Robin Learner")).to_be_visible()
