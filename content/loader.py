@@ -7,6 +7,7 @@ a page a trainer has edited in the Wagtail admin since it was loaded is left alo
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import markdown
@@ -37,7 +38,27 @@ QUIZ_DEFAULTS = {
     "show_general_feedback": False,
 }
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField
-QUIZ_KEYS = {"slug", "title", "pass_mark", "intro", "gift", "questions", *QUIZ_DEFAULTS}
+# Settings a quiz entry may give that the shipped courses leave at the model's defaults (a course
+# package carries them, content/package.py); a quiz without them loads exactly as before.
+QUIZ_OPTIONAL = {
+    "grading_method": QuizPage.GradingMethod.values,
+    "time_limit_minutes": int,
+    "more_time_minutes": int,
+    "shuffle_questions": bool,
+    "required": bool,
+}
+QUIZ_KEYS = {
+    "slug",
+    "title",
+    "pass_mark",
+    "intro",
+    "gift",
+    "questions",
+    "random",
+    "marks",
+    *QUIZ_DEFAULTS,
+    *QUIZ_OPTIONAL,
+}
 
 
 class ContentError(Exception):
@@ -86,11 +107,33 @@ def quiz_settings(quiz_data, source):
                 f"{source}: {key} must be one of {', '.join(QuizPage.Review.values)}, not {value!r}."
             )
         settings[key] = value
+    for key, kind in QUIZ_OPTIONAL.items():
+        if key not in quiz_data:
+            continue
+        value = quiz_data[key]
+        if kind is bool and not isinstance(value, bool):
+            raise ContentError(f"{source}: {key} must be true or false, not {value!r}.")
+        if kind is int and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SMALL_INT_MAX
+        ):
+            raise ContentError(f"{source}: {key} must be a whole number from 0 up, not {value!r}.")
+        if isinstance(kind, list) and value not in kind:
+            raise ContentError(f"{source}: {key} must be one of {', '.join(kind)}, not {value!r}.")
+        settings[key] = value
     return settings
 
 
-def lesson_body(blocks, source):
-    """YAML body blocks -> StreamField data."""
+# Body blocks a course package may hold as Wagtail's own JSON (`block: {type, value}`): those the
+# YAML shapes above cannot hold exactly (a table without header cells, say). Never a block that
+# points at an image or document: those go through `media`, which gives them their new ids.
+RAW_BLOCK_TYPES = {"text", "callout", "case_study", "exercise", "table", "key_takeaways"}
+
+
+def lesson_body(blocks, source, media=None):
+    """YAML body blocks -> StreamField data.
+
+    `media(kind, path, source)` turns a course package's file path into its new Image ("image") or
+    Document ("document"); without it (the shipped courses) image and video blocks are refused."""
     body = []
     for number, block in enumerate(blocks or [], start=1):
         if not isinstance(block, dict) or len(block) != 1:
@@ -137,6 +180,18 @@ def lesson_body(blocks, source):
             body.append(("table", table_data(value, f"{source}: table (block {number})")))
         elif kind == "key_takeaways":
             body.append(("key_takeaways", {"points": list(value)}))
+        elif kind in ("image", "video") and media is None:
+            raise ContentError(f"{source}: {kind} blocks (block {number}) load only from a course package.")
+        elif kind == "image":
+            body.append(("image", image_data(value, media, f"{source}: image (block {number})")))
+        elif kind == "video":
+            body.append(("video", video_data(value, media, f"{source}: video (block {number})")))
+        elif kind == "block":
+            if not isinstance(value, dict) or value.get("type") not in RAW_BLOCK_TYPES:
+                raise ContentError(
+                    f"{source}: block {number} needs a type, one of {', '.join(sorted(RAW_BLOCK_TYPES))}."
+                )
+            body.append((value["type"], value.get("value")))
         else:
             raise ContentError(f"{source}: unknown body block type '{kind}' (block {number}).")
     return body
@@ -157,6 +212,41 @@ def table_data(value, source):
         "first_col_is_header": True,
         "table_header_choice": "both",
         "data": [header] + [[str(cell) for cell in row] for row in rows],
+    }
+
+
+def image_data(value, media, source):
+    if not isinstance(value, dict) or not value.get("file"):
+        raise ContentError(f"{source} needs a file.")
+    return {
+        "image": media("image", value["file"], source),
+        "alt_text": str(value.get("alt_text") or ""),
+        "decorative": bool(value.get("decorative", False)),
+        "caption": str(value.get("caption") or ""),
+    }
+
+
+def video_data(value, media, source):
+    if not isinstance(value, dict) or not value.get("title"):
+        raise ContentError(f"{source} needs a title.")
+    captions = []
+    for number, track in enumerate(value.get("captions") or [], start=1):
+        if not isinstance(track, dict) or not track.get("file"):
+            raise ContentError(f"{source}: caption track {number} needs a file.")
+        captions.append(
+            {
+                "file": media("document", track["file"], source),
+                "kind": track.get("kind", "captions"),
+                "srclang": track.get("srclang", "en"),
+                "label": track.get("label", "English"),
+            }
+        )
+    return {
+        "title": str(value["title"]),
+        "file": media("document", value["file"], source) if value.get("file") else None,
+        "captions": captions,
+        "video": value.get("url") or None,
+        "transcript": md(value.get("transcript", "")),
     }
 
 
@@ -207,7 +297,7 @@ def rubric_data(rubric, source):
     ]
 
 
-def activity_fields(data, source):
+def activity_fields(data, source, media=None):
     """A module's `activities:` entry (content/README.md) -> (page model, its fields)."""
     model = ACTIVITY_TYPES.get(data.get("type"))
     if model is None:
@@ -221,13 +311,16 @@ def activity_fields(data, source):
         "slug": data["slug"],
         "summary": data.get("summary", ""),
         "estimated_minutes": data.get("minutes", 15),
-        "body": [("text", md(data["intro"]))],
+        # `intro` for one text block; a course package gives the whole `body` when there is more
+        "body": lesson_body(data["body"], source, media) if "body" in data else [("text", md(data["intro"]))],
         "task_prompt": md(data["prompt"]),
         "requires_approval": data.get("review", "trainer") == "trainer",
         "model_answer": md(data.get("model_answer", "")),
         "rubric": rubric_data(data.get("rubric"), source),
         "allow_attachment": bool(data.get("allow_attachment", False)),
     }
+    if "required" in data:
+        fields["required"] = bool(data["required"])
     if model is DraftPostPage:
         platform = Platform.objects.filter(name=data["platform"]).first()
         if platform is None:
@@ -286,7 +379,46 @@ def activity_fields(data, source):
     return model, fields
 
 
+# Course and lesson fields a course.yaml may give beyond those the shipped courses use, each with
+# the type it must have (a course package carries them); left out, the page keeps its defaults.
+COURSE_OPTIONAL = {"sequential_modules": bool, "renewal_months": int, "cpd_hours": str}
+LESSON_OPTIONAL = {"required": bool, "allow_attachment": bool}
+
+
+def optional_fields(data, known, source):
+    """The fields of `known` ({name: type}) that `data` gives, checked against their types."""
+    fields = {}
+    for name, kind in known.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if kind is str:
+            value = str(value)
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ContentError(f"{source}: {name} must be {'true or false' if kind is bool else 'a number'}.")
+        fields[name] = value
+    return fields
+
+
+def practice_task_fields(data, source):
+    """A lesson that is a practice task (`review: trainer`, a `prompt`, optional `model_answer` and
+    `rubric`), as a course package writes it; {} for a plain lesson."""
+    if "review" not in data:
+        return {}
+    if data["review"] != "trainer":
+        raise ContentError(f"{source}: a lesson's review can only be trainer.")
+    return {
+        "requires_approval": True,
+        "task_prompt": md(data.get("prompt", "")),
+        "model_answer": md(data.get("model_answer", "")),
+        "rubric": rubric_data(data.get("rubric"), source),
+    }
+
+
 class CourseLoader:
+    # Turns a course package's file paths into Images and Documents (lesson_body); None here.
+    media = None
+
     def __init__(self, courses_dir=COURSES_DIR):
         self.courses_dir = Path(courses_dir)
         self.report = LoadReport()
@@ -330,6 +462,7 @@ class CourseLoader:
                 "estimated_minutes": data.get("estimated_minutes", 60),
                 "description": md(data.get("description", "")),
                 "learning_outcomes": [("outcome", text) for text in data.get("learning_outcomes", [])],
+                **optional_fields(data, COURSE_OPTIONAL, source),
             },
         )
         for m_index, module_data in enumerate(data.get("modules", []), start=1):
@@ -349,7 +482,7 @@ class CourseLoader:
             activities = {activity.get("slug"): activity for activity in module_data.get("activities", [])}
             for l_index, lesson in enumerate(module_data.get("lessons", []), start=1):
                 lesson_source = f"{module_source}.lessons[{l_index}]"
-                body = lesson_body(lesson.get("body"), lesson_source)
+                body = lesson_body(lesson.get("body"), lesson_source, self.media)
                 if lesson.get("try_it"):
                     body = with_try_it(body, module, activities, lesson["try_it"], lesson_source)
                 self.sync_page(
@@ -362,11 +495,13 @@ class CourseLoader:
                         "summary": lesson.get("summary", ""),
                         "estimated_minutes": lesson.get("minutes", 10),
                         "body": body,
+                        **optional_fields(lesson, LESSON_OPTIONAL, lesson_source),
+                        **practice_task_fields(lesson, lesson_source),
                     },
                 )
             for a_index, activity in enumerate(module_data.get("activities", []), start=1):
                 activity_source = f"{module_source}.activities[{a_index}]"
-                model, fields = activity_fields(activity, activity_source)
+                model, fields = activity_fields(activity, activity_source, self.media)
                 self.sync_page(module, model, activity_source, fields)
             if module_data.get("quiz"):
                 self.sync_quiz(
@@ -430,7 +565,37 @@ class CourseLoader:
             "intro": md(quiz_data.get("intro", "")),
             **quiz_settings(quiz_data, source),
         }
+        self.set_marks(questions, quiz_data.get("marks") or {}, source)
+        if quiz_data.get("random"):
+            fields.update(self.random_draw(module, quiz_data, f"{source}.random", course_title, folder))
         self.sync_page(module, QuizPage, source, {**fields, "question_ids": [q.pk for q in questions]})
+
+    def set_marks(self, questions, marks, source):
+        """`marks: {question name: mark}` for questions worth other than 1 (GIFT has no marks)."""
+        by_name = {question.name: question for question in questions}
+        for name, mark in marks.items():
+            if name not in by_name:
+                raise ContentError(f"{source}.marks: no question named {name!r} in the quiz.")
+            question = by_name[name]
+            try:
+                value = Decimal(str(mark))
+            except ArithmeticError as error:
+                raise ContentError(f"{source}.marks: {name!r} needs a number, not {mark!r}.") from error
+            if question.default_mark != value:
+                question.default_mark = value
+                question.save(update_fields=["default_mark"])
+
+    def random_draw(self, module, quiz_data, source, course_title, folder):
+        """`random: {count, gift}`: a quiz's random draw, from the questions of a GIFT file beside
+        course.yaml, in a category of their own."""
+        draw = quiz_data["random"]
+        if not isinstance(draw, dict) or not draw.get("gift") or not isinstance(draw.get("count"), int):
+            raise ContentError(f"{source}: a random draw needs a count and a gift file.")
+        path = folder / draw["gift"]
+        result = self.sync_gift(f"{course_title}: {quiz_data['title']} (random draw)"[:200], path)
+        self.link_outcomes(module, result.questions, result.outcomes, path)
+        category = result.questions[0].category
+        return {"random_category_id": category.pk, "random_count": draw["count"]}
 
     def sync_gift(self, category_name, path):
         """Questions from a GIFT file, imported as every GIFT file is (quizzes.gift.import_gift).

@@ -181,8 +181,17 @@ def _category_of(question):
         return None
 
 
-def export_gift(questions):
-    """Write `questions` as GIFT, category by category in the order given.
+def _outcome_line(question):
+    """``// outcome: K1`` for a question that tests a module learning outcome (parse reads it back;
+    Moodle reads a comment)."""
+    code = question.outcome.code if question.outcome_id else ""
+    return f"// outcome: {code}\n" if code and not any(char.isspace() for char in code) else ""
+
+
+def export_gift(questions, *, categories=True):
+    """Write `questions` as GIFT, category by category in the order given (without ``$CATEGORY``
+    lines when `categories` is false: a course package's quiz file, imported into a category the
+    importer chooses).
 
     Questions GIFT can't hold (or that are invalid, e.g. a single choice with two correct options)
     are left out and listed in `skipped` with the reason.
@@ -204,11 +213,12 @@ def export_gift(questions):
         key = category.pk if category is not None and category.pk else id(category)
         if key != current_category:
             current_category = key
-            if category is not None:
+            if category is not None and categories:
                 chunks.append(_category_line(category.name))
         name = escape(str(question.name).strip())
         chunks.append(
             f"// question: {question.pk}  type: {question.type_label}\n"
+            f"{_outcome_line(question)}"
             f"::{name}::[html]{escape((question.text or '').strip())}{answers}\n"
         )
     return ExportResult(text="\n".join(chunks), skipped=skipped)

@@ -1,0 +1,425 @@
+"""Course packages (content/package.py): export a course to a zip, import it as a new course; bad
+packages refused with every reason and nothing half-imported; only trainers may do either."""
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from content.package import PackageError, export_course, import_package
+from courses.factories import make_course_pages, make_user
+from courses.models import CoursePage, LearningOutcome, LessonPage, ModulePage
+from lms.models import User
+from practice.factories import make_draft_post, make_reflection, make_scenario
+from quizzes import factories as quiz_factories
+from quizzes.models import Question, QuestionCategory, QuizPage
+from surveys.models import CourseSurvey, SurveyItem
+from tests.two_step import sign_in_to_admin
+
+pytestmark = pytest.mark.django_db
+
+Image = get_image_model()
+Document = get_document_model()
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 4
+VTT = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello, council.\n"
+
+
+def png_bytes():
+    out = io.BytesIO()
+    PILImage.new("RGB", (4, 3), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def rich_course():
+    """A published course with what a package must carry: an image, a video with captions, a
+    table, a link between its pages, module outcomes, a quiz of every question type (one worth
+    2 marks, one naming an outcome), two practice activities, a practice-task lesson, a survey."""
+    course = make_course_pages("Posting for councils", kinds=("knowledge", "practice"))
+    course.sequential_modules, course.renewal_months, course.cpd_hours = True, 12, Decimal("1.5")
+    course.save_revision().publish()
+    knowledge, practice = ModulePage.objects.child_of(course).order_by("path")
+    outcome = LearningOutcome.objects.create(module=knowledge, code="K1", text="Post with care", sort_order=1)
+    image = Image.objects.create(
+        title="A busy feed", description="A phone", file=ContentFile(png_bytes(), name="feed.png")
+    )
+    video = Document.objects.create(title="Briefing", file=ContentFile(MP4, name="briefing.mp4"))
+    captions = Document.objects.create(title="Briefing captions", file=ContentFile(VTT, name="briefing.vtt"))
+    lesson = LessonPage.objects.child_of(knowledge).get()
+    target = LessonPage.objects.child_of(practice).get()
+    lesson.body = [
+        ("text", f'<h2>Before you post</h2><p>See <a linktype="page" id="{target.pk}">the practice</a>.</p>'),
+        (
+            "image",
+            {"image": image, "alt_text": "A phone showing a feed", "decorative": False, "caption": "Feeds"},
+        ),
+        (
+            "video",
+            {
+                "title": "Mayor's briefing",
+                "file": video,
+                "captions": [{"file": captions, "kind": "captions", "srclang": "en-AU", "label": "English"}],
+                "video": None,
+                "transcript": "<p>Hello, council.</p>",
+            },
+        ),
+        (
+            "table",
+            {
+                "table_caption": "",
+                "first_row_is_table_header": False,
+                "first_col_is_header": False,
+                "table_header_choice": "neither",
+                "data": [["a", None], ["b", "c"]],
+            },
+        ),
+        ("key_takeaways", {"points": ["Pause first", "Check facts"]}),
+    ]
+    lesson.save_revision().publish()
+    target.requires_approval, target.task_prompt = True, "<p>Send us a post.</p>"
+    target.rubric = [
+        (
+            "criterion",
+            {
+                "criterion": "Clear",
+                "levels": [
+                    {"label": "No", "points": 0, "description": ""},
+                    {"label": "Yes", "points": 2, "description": "Plain"},
+                ],
+            },
+        )
+    ]
+    target.save_revision().publish()
+    bank = quiz_factories.bank("Council bank")
+    questions = [
+        quiz_factories.make_single_choice(bank),
+        quiz_factories.make_multiple_response(bank),
+        quiz_factories.make_true_false(bank),
+        quiz_factories.make_short_answer(bank),
+        quiz_factories.make_numeric(bank),
+        quiz_factories.make_matching(bank),
+        quiz_factories.make_ordering(bank),
+    ]
+    questions[0].outcome = outcome
+    questions[0].save()
+    questions[1].default_mark = Decimal("2.00")
+    questions[1].save()
+    quiz_factories.make_quiz(
+        knowledge, "Check your knowledge", questions, pass_mark=70, time_limit_minutes=15
+    )
+    make_draft_post(practice, "Draft a pool post", platform="Bluesky", words_to_avoid="asap\nFYI")
+    make_scenario(practice)
+    make_reflection(practice)
+    survey = CourseSurvey(course=course, intro="Tell us.")
+    survey.items = [SurveyItem(statement="It was useful.", sort_order=0)]
+    survey.save()
+    return CoursePage.objects.get(pk=course.pk)
+
+
+def export_bytes(course):
+    out = io.BytesIO()
+    export_course(course, out)
+    return out.getvalue()
+
+
+def file_digest(item):
+    with item.file.open("rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
+
+
+def media_ids_to_digests(value):
+    """A block's JSON with image and document ids replaced by their files' digests."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key == "image" and isinstance(item, int):
+                out[key] = ("image", file_digest(Image.objects.get(pk=item)))
+            elif key == "file" and isinstance(item, int):
+                out[key] = ("document", file_digest(Document.objects.get(pk=item)))
+            elif key != "id":
+                out[key] = media_ids_to_digests(item)
+        return out
+    if isinstance(value, list):
+        return [media_ids_to_digests(item) for item in value]
+    if isinstance(value, str):
+        return portable(value)
+    return value
+
+
+def portable(html):
+    """HTML with whitespace between tags dropped and page links as the package writes them: by
+    their address."""
+    html = re.sub(r">\s+<", "><", html)
+    return re.sub(
+        r'<a linktype="page" id="(\d+)">', lambda m: f'<a href="{Page.objects.get(pk=m[1]).url}">', html
+    )
+
+
+def question_key(question):
+    data = question.to_snapshot(shuffle_options=False)
+    data.pop("id"), data.pop("extra")
+    outcome = question.outcome.code if question.outcome_id else ""
+    return (type(question).__name__, outcome, media_ids_to_digests(data))
+
+
+SKIPPED = {
+    "id",
+    "path",
+    "depth",
+    "numchild",
+    "url_path",
+    "translation_key",
+    "locale",
+    "latest_revision",
+    "live_revision",
+    "first_published_at",
+    "last_published_at",
+    "latest_revision_created_at",
+    "draft_title",
+    "has_unpublished_changes",
+    "owner",
+    "content_type",
+    "page_ptr",
+    "lessonpage_ptr",
+    "locked_at",
+    "locked_by",
+    "live",
+    "slug",
+    "random_category",
+}
+
+
+def course_shape(course):
+    """Everything learners and trainers see of a course, with media as file digests and
+    questions as their answer keys: equal for a course and its imported copy."""
+    shape = []
+    for page in Page.objects.descendant_of(course, inclusive=True).specific().order_by("path"):
+        fields = {}
+        for field in type(page)._meta.concrete_fields:
+            if field.name in SKIPPED or field.name.endswith("_ptr"):
+                continue
+            value = getattr(page, field.attname)
+            if hasattr(value, "raw_data"):
+                value = media_ids_to_digests(list(value.raw_data))
+            elif field.name == "platform":
+                value = page.platform.name
+            elif isinstance(value, str):
+                value = portable(value)
+            fields[field.name] = value
+        if isinstance(page, ModulePage):
+            fields["outcomes"] = list(page.outcomes.values_list("code", "text"))
+        if isinstance(page, QuizPage):
+            fields["questions"] = [question_key(question) for question in page.questions()]
+        shape.append((type(page).__name__, page.depth - course.depth, fields))
+    survey = CourseSurvey.objects.get(course=course)
+    shape.append(("survey", survey.intro, list(survey.items.values_list("statement", flat=True))))
+    return shape
+
+
+def test_a_course_exported_and_imported_into_a_fresh_site_is_the_same_course(rich_course):
+    package = export_bytes(rich_course)
+    shape = course_shape(rich_course)
+    slug, old_pks = (
+        rich_course.slug,
+        set(Page.objects.descendant_of(rich_course).values_list("pk", flat=True)),
+    )
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        course_yaml = archive.read("course/course.yaml").decode()
+    assert manifest["format_version"] == 1 and manifest["platform_version"] and manifest["exported_at"]
+    assert {entry["kind"] for entry in manifest["media"]} == {"image", "document"}
+    assert "lesson" in course_yaml and "alt_text: A phone showing a feed" in course_yaml
+
+    # A fresh site: the course, its questions and its media gone.
+    rich_course.delete()
+    Question.objects.all().delete()
+    QuestionCategory.objects.all().delete()
+    Image.objects.all().delete()
+    Document.objects.all().delete()
+
+    result = import_package(io.BytesIO(package), publish=True)
+
+    course = result.course
+    assert course.slug == slug and not result.renamed_from
+    new_shape = course_shape(course)
+    assert [row[:2] for row in new_shape] == [row[:2] for row in shape]
+    for new, old in zip(new_shape, shape, strict=True):
+        if isinstance(old[2], dict):
+            assert {key: value for key, value in new[2].items() if value != old[2][key]} == {}, old[:2]
+        assert new == old
+    assert not old_pks & set(Page.objects.descendant_of(course).values_list("pk", flat=True))
+    lesson = LessonPage.objects.descendant_of(course).get(slug="knowledge-lesson-1")
+    link = LessonPage.objects.descendant_of(course).get(slug="practice-lesson-1").url
+    assert f'href="{link}"' in lesson.body[0].value.source  # the link points into the new course
+    assert result.media == 3 and result.questions == 7
+
+
+def test_importing_a_course_the_site_has_makes_a_draft_copy_beside_it(rich_course):
+    package = export_bytes(rich_course)
+    questions_before = Question.objects.count()
+
+    result = import_package(io.BytesIO(package))
+
+    copy = result.course
+    assert result.renamed_from == rich_course.slug and copy.slug == f"{rich_course.slug}-imported"
+    assert not copy.live and not Page.objects.descendant_of(copy).filter(live=True).exists()
+    assert Question.objects.count() == questions_before + 7  # new questions, in new categories
+    quiz = QuizPage.objects.descendant_of(copy).get()
+    assert quiz.questions()[0].category.name != "Council bank"
+    assert CoursePage.objects.get(pk=rich_course.pk).live  # the original is untouched
+    second = import_package(io.BytesIO(package))
+    assert second.course.slug == f"{rich_course.slug}-imported-2"
+
+
+# --- bad packages ---------------------------------------------------------------------------------
+
+
+def rewrite(package, changes=(), extra=(), manifest_change=None, fix_checksums=True):
+    """The package with files replaced (`changes`: {name: bytes}), added (`extra`, unlisted) and
+    its manifest edited; checksums updated for replaced files unless `fix_checksums` is false."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    manifest = json.loads(source.read("manifest.json"))
+    changes = dict(changes)
+    for name, data in changes.items():
+        if fix_checksums and name in manifest["files"]:
+            manifest["files"][name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    if manifest_change:
+        manifest_change(manifest)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            if name == "manifest.json":
+                target.writestr(name, json.dumps(manifest))
+            else:
+                target.writestr(name, changes.get(name, source.read(name)))
+        for name, data in extra:
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.fixture
+def package(rich_course):
+    return export_bytes(rich_course)
+
+
+def refused(data):
+    pages, images, documents = Page.objects.count(), Image.objects.count(), Document.objects.count()
+    with pytest.raises(PackageError) as error:
+        import_package(io.BytesIO(data))
+    assert (Page.objects.count(), Image.objects.count(), Document.objects.count()) == (
+        pages,
+        images,
+        documents,
+    )
+    return " ".join(error.value.problems)
+
+
+def name_of(package, prefix):
+    return next(name for name in zipfile.ZipFile(io.BytesIO(package)).namelist() if name.startswith(prefix))
+
+
+def test_bad_packages_are_refused_with_a_clear_reason_and_nothing_imported(package):
+    assert "not a zip file" in refused(b"PK not really")
+    assert "unsafe or unknown name" in refused(rewrite(package, extra=[("../../evil.py", b"x")]))
+    assert "unsafe or unknown name" in refused(rewrite(package, extra=[("/etc/cron.d/x", b"x")]))
+    newer = rewrite(package, manifest_change=lambda manifest: manifest.update(format_version=99))
+    assert "format version 99" in refused(newer) and "Update this site" in refused(newer)
+    other = rewrite(package, manifest_change=lambda manifest: manifest.update(format="scorm"))
+    assert "not a GovSocial Academy course package" in refused(other)
+    tampered = rewrite(package, {"course/course.yaml": b"slug: x\n"}, fix_checksums=False)
+    assert "does not match its checksum" in refused(tampered)
+    assert "not in the manifest" in refused(rewrite(package, extra=[("course/extra.gift", b"x")]))
+    video = next(n for n in zipfile.ZipFile(io.BytesIO(package)).namelist() if n.endswith(".mp4"))
+    assert "is not an MP4 or WebM video" in refused(rewrite(package, {video: b"MZ not a video"}))
+    image = name_of(package, "media/images/")
+    assert "is not an image file" in refused(rewrite(package, {image: b"not a png"}))
+
+
+def test_a_package_failing_halfway_leaves_no_pages_questions_or_media_files(package, settings):
+    gift = name_of(package, "course/knowledge")
+    broken = rewrite(package, {gift: b"::Broken::{ this is not GIFT"})
+    media_files = {path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()}
+    questions = Question.objects.count()
+
+    problem = refused(broken)
+
+    assert problem.startswith("Nothing was imported:") and gift.removeprefix("course/") in problem
+    assert Question.objects.count() == questions
+    assert {path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()} == media_files
+
+
+def test_a_package_larger_than_the_limit_is_refused(package, settings):
+    settings.COURSE_PACKAGE_MAX_BYTES = 1000
+    assert "unpacks to more than" in refused(package)
+
+
+# --- who may, and the commands ------------------------------------------------------------------
+
+
+@pytest.fixture
+def trainer(client):
+    user = make_user(email="trainer@example.gov.au", full_name="Terry Trainer", role=User.Role.TRAINER)
+    user.groups.add(Group.objects.get(name="Trainers"))
+    sign_in_to_admin(client, user)
+    return user
+
+
+def test_a_trainer_exports_a_course_and_imports_it_from_the_admin(client, trainer, rich_course):
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(rich_course.pk,)))
+    export_url = reverse("course_package:export", args=(rich_course.pk,))
+    assert export_url in edit.content.decode()
+
+    response = client.get(export_url)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "posting-for-councils" in response["Content-Disposition"]
+    package = b"".join(response.streaming_content)
+    import_url = reverse("course_package:import")
+    refusal = client.post(import_url, {"package": SimpleUploadedFile("x.zip", b"nonsense")})
+    assert refusal.status_code == 200 and "not a zip file" in refusal.content.decode()
+    response = client.post(import_url, {"package": SimpleUploadedFile("course.zip", package)})
+    copy = CoursePage.objects.get(slug="posting-for-councils-imported")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "wagtailadmin_explore", args=(copy.pk,)
+    )
+    assert not copy.live
+
+
+def test_a_learner_can_neither_export_nor_import(client, rich_course, package):
+    learner = make_user(email="someone@example.gov.au")
+    client.force_login(learner)
+    export = client.get(reverse("course_package:export", args=(rich_course.pk,)))
+    imported = client.post(
+        reverse("course_package:import"), {"package": SimpleUploadedFile("course.zip", package)}
+    )
+    assert export.status_code in (302, 404) and imported.status_code in (302, 404)
+    assert not CoursePage.objects.filter(slug__endswith="-imported").exists()
+
+
+def test_export_of_something_that_is_not_a_course_is_not_found(client, trainer, rich_course):
+    module = ModulePage.objects.child_of(rich_course).first()
+    assert client.get(reverse("course_package:export", args=(module.pk,))).status_code == 404
+    assert client.get(reverse("course_package:export", args=(999999,))).status_code == 404
+
+
+def test_the_commands_export_and_import_a_course(rich_course, tmp_path):
+    target = tmp_path / "course.zip"
+    call_command("export_course", rich_course.slug, str(target), stdout=StringIO())
+    out = StringIO()
+    call_command("import_course", str(target), "--publish", stdout=out)
+    copy = CoursePage.objects.get(slug=f"{rich_course.slug}-imported")
+    assert copy.live and "already has" in out.getvalue() and copy.slug in out.getvalue()
