@@ -503,10 +503,14 @@ class CourseLoader:
                 activity_source = f"{module_source}.activities[{a_index}]"
                 model, fields = activity_fields(activity, activity_source, self.media)
                 self.sync_page(module, model, activity_source, fields)
-            if module_data.get("quiz"):
-                self.sync_quiz(
-                    module, module_data["quiz"], f"{module_source}.quiz", data["title"], path.parent
-                )
+            quizzes = [(f"{module_source}.quiz", module_data["quiz"])] if module_data.get("quiz") else []
+            # A module with several quizzes (a course package writes them) lists them under `quizzes:`.
+            quizzes += [
+                (f"{module_source}.quizzes[{number}]", quiz)
+                for number, quiz in enumerate(module_data.get("quizzes") or [], start=1)
+            ]
+            for quiz_source, quiz_data in quizzes:
+                self.sync_quiz(module, quiz_data, quiz_source, data["title"], path.parent)
         if data.get("survey"):
             self.sync_survey(course, data["survey"], f"{source}#survey")
 
