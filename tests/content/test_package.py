@@ -122,7 +122,7 @@ def rich_course():
         knowledge, "Check your knowledge", questions, pass_mark=70, time_limit_minutes=15
     )
     add_child(knowledge, LessonPage(title="After the quiz", body=[("text", "<p>Well done.</p>")]))
-    quiz_factories.make_quiz(practice, "A second check")  # two quizzes in one module
+    quiz_factories.make_quiz(knowledge, "A second check")  # two quizzes in one module
     make_draft_post(practice, "Draft a pool post", platform="Bluesky", words_to_avoid="asap\nFYI")
     make_scenario(practice)
     make_reflection(practice)
