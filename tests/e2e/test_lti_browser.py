@@ -1,10 +1,11 @@
-"""An LTI 1.3 launch in a real Chromium from a real platform process (tests/lti_platform/) on
-another site (http://localhost:PORT, while this site is http://127.0.0.1:PORT): the platform's
-login initiation, our redirect to its authentication endpoint, its form posting the signed id_token
-back to us cross-site (only a SameSite=None; Secure state cookie survives that), and the learner
-landing on the course signed in. Then the learner fails and passes the quiz and completes the
-course (server side, to stay fast), and the platform's gradebook receives each score, after a token
-request whose assertion it checked against our /lti/jwks.json."""
+"""In a real Chromium, with a real platform process (tests/lti_platform/) on another site
+(http://localhost:PORT, while this site is http://127.0.0.1:PORT): a teacher links a course by deep
+linking, then a learner launches it. The platform's login initiation, our redirect to its
+authentication endpoint, its form posting the signed id_token back to us cross-site (only a
+SameSite=None; Secure state cookie survives that), and the learner landing on the course signed in.
+Then the learner fails and passes the quiz and completes the course (server side, to stay fast),
+and the platform's gradebook receives each score, after a token request whose assertion it checked
+against our /lti/jwks.json."""
 
 import re
 
@@ -28,7 +29,9 @@ def answer(user, quiz, right):
     submit_attempt(attempt, {str(question.pk): option})
 
 
-def test_a_platform_launches_a_course_and_receives_the_grades(live_server, page, lti_platform, settings):
+def test_a_platform_links_and_launches_a_course_and_receives_the_grades(
+    live_server, page, lti_platform, settings, assert_accessible
+):
     # The live server answers on localhost, the platform's host: reach it as 127.0.0.1 instead, so
     # the platform and the tool are two sites, as they are in real life.
     tool = live_server.url.replace("://localhost:", "://127.0.0.1:")
@@ -36,12 +39,33 @@ def test_a_platform_launches_a_course_and_receives_the_grades(live_server, page,
     settings.SITE_BASE_URL = tool  # our redirect URI and launch URL, as registered
     lti_platform.register()
     course = make_course(title="Your role, your voice")
+    tool_keys = f"{tool}/lti/jwks.json"
+
+    # The teacher's deep linking launch: choose the course here, and the signed answer posts itself
+    # to the platform (our page's form-action allows the platform's origin for it).
+    hint, _, _ = lti_platform.new_launch(
+        tool, deep_linking={"accept_multiple": False}, role="Instructor", tool_jwks_url=tool_keys
+    )
+    page.goto(lti_platform.launch_url(hint))
+    expect(
+        page.get_by_role("heading", level=1, name="Choose a course to add to Agency Moodle")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Add to Agency Moodle").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose a course to add.")
+    page.get_by_role("radio", name="Your role, your voice").check()
+    page.get_by_role("button", name="Add to Agency Moodle").click()
+    expect(page.get_by_role("heading", level=1, name="Added: Your role, your voice")).to_be_visible()
+    chosen = lti_platform.deep_links()[-1]["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert [item["custom"]["course_id"] for item in chosen] == [str(course.pk)]
+
+    # A learner opens the link the platform made from it.
     hint, sub, link_id = lti_platform.new_launch(
         tool,
         course=course,
         name="Robin Learner",
         email="robin@agency.example",
-        tool_jwks_url=f"{tool}/lti/jwks.json",
+        tool_jwks_url=tool_keys,
     )
 
     page.goto(lti_platform.launch_url(hint))
