@@ -1,5 +1,5 @@
-"""The admin's Certificates menu: issued certificates (revoke, reissue, bulk download as a ZIP) and
-the live PDF preview of a certificate template.
+"""The admin's Certificates menu: issued certificates (revoke, reinstate, reissue, bulk download as a
+ZIP) and the live PDF preview of a certificate template; and Settings > Credential signing keys.
 
 Registered in certificates/wagtail_hooks.py under /admin/certificates/ (URL namespace
 "certificates_admin"). Wagtail's admin URLs already require `wagtailadmin.access_admin`; the
@@ -31,16 +31,18 @@ from lms.admin_utils import admin_context, require
 from lms.models import Organisation
 from lms.scoping import is_organisation_manager, scope_queryset, visible_organisations
 
-from .models import Certificate, CertificateTemplate
+from .models import Certificate, CertificateTemplate, CredentialSigningKey
 from .pdf import RenderError, render_certificate_pdf_bounded
 from .services import (
     CertificateActionError,
     certificates_for_download,
     filter_certificates,
+    reinstate_certificate,
     reissue_certificate,
     revoke_certificate,
     stream_certificates_zip,
 )
+from .signing import rotate_signing_key
 
 MANAGE_PERMISSION = "certificates.manage_certificates"
 PER_PAGE = 50
@@ -158,6 +160,28 @@ def revoke_view(request, pk):
     return TemplateResponse(request, "certificates/admin/revoke.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+def reinstate_view(request, pk):
+    """Undo a revocation (confirm, then POST)."""
+    require(can_manage, request)
+    certificate = get_object_or_404(visible_certificates(request.user).select_related("user"), pk=pk)
+    if request.method == "POST":
+        try:
+            reinstate_certificate(certificate, request.user)
+        except CertificateActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Reinstated the certificate of {certificate.learner_name} for “{certificate.course_title}”.",
+            )
+        return redirect("certificates_admin:issued")
+    context = admin_context(
+        "Reinstate a certificate", "undo", parents=_issued_crumb(), certificate=certificate
+    )
+    return TemplateResponse(request, "certificates/admin/reinstate.html", context)
+
+
 class ReissueForm(forms.Form):
     reason = forms.CharField(
         required=False,
@@ -220,10 +244,37 @@ def zip_view(request):
     return response
 
 
+def can_manage_signing_keys(user):
+    # The keys vouch for every credential the site issues: administrators only.
+    return user.is_superuser
+
+
+@require_http_methods(["GET", "POST"])
+def signing_keys_view(request):
+    """Settings > Credential signing keys: the keys (public halves only) and a button to rotate."""
+    require(can_manage_signing_keys, request)
+    if request.method == "POST":
+        key = rotate_signing_key()
+        messages.success(
+            request, f"Key {key.kid} signs credentials from now on. The old key stays published."
+        )
+        return redirect("certificates_admin:signing_keys")
+    context = admin_context(
+        "Credential signing keys",
+        "key",
+        keys=CredentialSigningKey.objects.all(),
+        jwks_url=reverse("well_known:jwks"),
+        did_url=reverse("well_known:did_document"),
+    )
+    return TemplateResponse(request, "certificates/admin/signing_keys.html", context)
+
+
 urlpatterns = [
     path("issued/", issued_view, name="issued"),
     path("issued/<int:pk>/revoke/", revoke_view, name="revoke"),
+    path("issued/<int:pk>/reinstate/", reinstate_view, name="reinstate"),
     path("issued/<int:pk>/reissue/", reissue_view, name="reissue"),
+    path("signing-keys/", signing_keys_view, name="signing_keys"),
     path("download.zip", zip_view, name="zip"),
 ]
 

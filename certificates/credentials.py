@@ -1,20 +1,24 @@
 """Machine-readable answers about a certificate: the verification record and an Open Badges 3.0
-credential (a W3C Verifiable Credential, data model 2.0, in JSON-LD).
+credential (a W3C Verifiable Credential, data model 2.0), plus the revocation status lists.
 
-The credential is unsigned: it carries no `proof` and no `credentialStatus`. It says what the
-verification page says, and a relying party confirms it by fetching it from this site (its `id`)
-or the verification page. The learner is named on the verification page only: the credential
-identifies them by a salted hash of their email address (or, without one, their name), with a
-salt per certificate (Certificate.identity_salt), as the Open Badges specification recommends.
-Signing it (a Data Integrity proof, eddsa-rdfc-2022, or a VC-JWT) and a
-status list for revocation are future work.
+The credential is served as JSON-LD (credential.json) and signed, as a VC-JWT (credential.jwt,
+certificates/signing.py); both say the same. Its issuer is the site's did:web identifier, whose
+keys are published at /.well-known/did.json and /.well-known/jwks.json. Its credentialStatus points
+to its bit in a Bitstring Status List (certificates/status_list.py), itself a signed credential.
+The learner is named on the verification page only: the credential identifies them by a salted
+hash of their email address (or, without one, their name), with a salt per certificate
+(Certificate.identity_salt), as the Open Badges specification recommends.
 """
 
 from datetime import UTC
 
 from django.conf import settings
+from django.utils import timezone
 
 from lms.site_url import absolute_url
+
+from .signing import issuer_did
+from .status_list import PURPOSE, credential_status, encode_bitstring, revoked_indexes, status_list_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -39,6 +43,7 @@ def verification_record(certificate, now=None):
         "revoked_at": iso(certificate.revoked_at),
         "verification_url": certificate.get_verify_url(),
         "credential_url": certificate.get_credential_url(),
+        "signed_credential_url": certificate.get_signed_credential_url(),
     }
 
 
@@ -52,7 +57,7 @@ def _achievement_id(certificate):
 
 
 def open_badge_credential(certificate):
-    """The certificate as an Open Badges 3.0 OpenBadgeCredential (unsigned)."""
+    """The certificate as an Open Badges 3.0 OpenBadgeCredential (sign it with signing.sign_credential)."""
     site = settings.WAGTAIL_SITE_NAME
     site_url = absolute_url("/", base=certificate.base_url)
     heading = (
@@ -84,10 +89,11 @@ def open_badge_credential(certificate):
         "name": f"{heading}: {certificate.course_title}",
         "description": (
             f"{site} certifies that the holder completed “{certificate.course_title}”. "
-            f"Unsigned: confirm it at {certificate.get_verify_url()}"
+            f"Signed copy: {certificate.get_signed_credential_url()}; "
+            f"confirm it at {certificate.get_verify_url()}"
         ),
         "issuer": {
-            "id": site_url,
+            "id": issuer_did(certificate.base_url),
             "type": ["Profile"],
             "name": site,
             "url": site_url,
@@ -109,4 +115,24 @@ def open_badge_credential(certificate):
     }
     if certificate.expires_at:
         credential["validUntil"] = iso(certificate.expires_at)
+    if certificate.status_list_index is not None:
+        credential["credentialStatus"] = credential_status(certificate)
     return credential
+
+
+def status_list_credential(number):
+    """Revocation status list `number` as a BitstringStatusListCredential (to be signed), as of now."""
+    url = status_list_url(number)
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_did(),
+        "validFrom": iso(timezone.now()),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": PURPOSE,
+            "encodedList": encode_bitstring(revoked_indexes(number)),
+        },
+    }

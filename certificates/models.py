@@ -5,7 +5,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -196,6 +197,28 @@ COUNCILLOR_BODY = (
 )
 
 
+# --- Open Badges: the revocation status list ------------------------------------------------------
+
+# Bits in one Bitstring Status List: the 16 KB minimum the W3C specification sets, so that fetching a
+# list says nothing about which of its (many) certificates a verifier is checking.
+STATUS_LIST_SIZE = 131_072
+# A list takes new certificates until it is half full, so a random free entry is found in about
+# two tries at worst; the next list starts then.
+STATUS_LIST_FILL = STATUS_LIST_SIZE // 2
+
+
+def random_status_list_index():
+    return secrets.randbelow(STATUS_LIST_SIZE)
+
+
+def current_status_list():
+    """The number (from 1) of the status list new certificates get an entry in."""
+    latest = Certificate.objects.aggregate(latest=Max("status_list"))["latest"] or 1
+    if Certificate.objects.filter(status_list=latest).count() >= STATUS_LIST_FILL:
+        latest += 1
+    return latest
+
+
 # --- Certificates -----------------------------------------------------------------------------------
 
 
@@ -263,6 +286,14 @@ class Certificate(models.Model):
         editable=False,
         help_text="Salt of the hashed recipient identity in its Open Badges credential.",
     )
+    # Its entry in a Bitstring Status List (certificates/status_list.py): the bit at
+    # status_list_index of list status_list is 1 while the certificate is revoked.
+    status_list = models.PositiveIntegerField(
+        null=True, editable=False, help_text="The revocation status list its credential points to."
+    )
+    status_list_index = models.PositiveIntegerField(
+        null=True, editable=False, help_text="Its bit in that status list (chosen at random)."
+    )
 
     # Rendering happens in a background task (services.render_certificate_task). Each request to
     # render bumps render_generation; a render stores its PDF only if its generation is still the
@@ -287,7 +318,12 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["enrolment", "cycle"], name="one_certificate_per_enrolment_cycle")
+            models.UniqueConstraint(
+                fields=["enrolment", "cycle"], name="one_certificate_per_enrolment_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_list_index"], name="one_certificate_per_status_list_entry"
+            ),
         ]
         permissions = [
             ("manage_certificates", "Can revoke, reissue and download issued certificates in bulk"),
@@ -295,6 +331,29 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.course_title} — {self.learner_name}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.status_list_index is None:
+            return self._insert_with_status_list_entry(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
+    def _insert_with_status_list_entry(self, *args, **kwargs):
+        """Insert with a random free entry of the current status list. Random rather than sequential,
+        so an index tells nothing about when or to whom it was issued (the specification's advice);
+        the unique constraint decides between concurrent issues and the loser tries another index."""
+        self.status_list = current_status_list()
+        for _attempt in range(64):
+            self.status_list_index = random_status_list_index()
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                entry_taken = Certificate.objects.filter(
+                    status_list=self.status_list, status_list_index=self.status_list_index
+                ).exists()
+                if not entry_taken:
+                    raise  # another constraint (one certificate per enrolment cycle)
+        raise IntegrityError("No free status list entry found.")
 
     def is_expired(self, now=None):
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
@@ -365,6 +424,12 @@ class Certificate(models.Model):
     def get_credential_url(self):
         return absolute_url(self.get_credential_path(), base=self.base_url)
 
+    def get_signed_credential_path(self):
+        return reverse("certificates:signed_credential", kwargs={"code": self.code})
+
+    def get_signed_credential_url(self):
+        return absolute_url(self.get_signed_credential_path(), base=self.base_url)
+
     def get_download_path(self):
         return reverse("certificates:download", kwargs={"code": self.code})
 
@@ -390,3 +455,29 @@ class CertificateRevision(models.Model):
 
     def __str__(self):
         return f"{self.certificate.code}: {self.old_learner_name} → {self.new_learner_name}"
+
+
+# --- Open Badges: signing keys ------------------------------------------------------------------------
+
+
+class CredentialSigningKey(models.Model):
+    """An Ed25519 key that signs the Open Badges credentials and the status lists (VC-JWTs,
+    certificates/signing.py). The newest key not retired signs; a retired key keeps only its public
+    half, still published (/.well-known/jwks.json and /.well-known/did.json) so that what it signed
+    still verifies. Listed under *Settings > Credential signing keys* in the admin, with a button to
+    rotate (or `manage.py rotate_credential_key`)."""
+
+    kid = models.CharField(
+        "key id", max_length=64, unique=True, editable=False, help_text="Its RFC 7638 JWK thumbprint."
+    )
+    public_jwk = models.JSONField(editable=False)
+    # The private key (PKCS #8 PEM) encrypted with a key derived from SECRET_KEY; emptied on retirement.
+    private_key = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kid} ({'retired' if self.retired_at else 'signing'})"

@@ -331,6 +331,20 @@ def revoke_certificate(certificate, by, reason):
     return certificate
 
 
+def reinstate_certificate(certificate, by):
+    """Undo a revocation made in error: valid again on the verification page, and its bit in the
+    status list back to 0 (both read revoked_at). Returns the updated certificate."""
+    with transaction.atomic():
+        updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=False).update(
+            revoked_at=None, revoked_reason="", revoked_by=None
+        )
+        if not updated:
+            raise CertificateActionError("This certificate is not revoked.")
+        logger.info("Certificate %s reinstated by user %s", certificate.pk, getattr(by, "pk", None))
+    certificate.refresh_from_db()
+    return certificate
+
+
 def reissue_certificate(certificate, by, reason=""):
     """Reissue with the learner's current name (and a councillor's current council): same code, a
     new PDF, the old one kept on record.

@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from . import ratelimit
-from .credentials import open_badge_credential, verification_record
+from . import ratelimit, signing
+from .credentials import open_badge_credential, status_list_credential, verification_record
 from .forms import VerifyCertificateForm
 from .models import Certificate
 from .services import download_filename, ensure_pdf_queued, request_render
+from .status_list import list_exists
 
 PREPARING_TEMPLATE = "certificates/preparing.html"
 
@@ -159,22 +160,81 @@ def verify_json_view(request, code):
     return _public_headers(response)
 
 
-@require_safe
-def credential_view(request, code):
-    """The certificate as an Open Badges 3.0 credential (JSON-LD). A revoked one is gone (410)."""
+def _credential_or_error(request, code):
+    """(certificate, None) for a credential to serve, or (None, the answer): rate limited, unknown
+    (JSON 404) or revoked (410 with the verification record: the credential is gone)."""
     if limited := _rate_limited(request, as_json=True):
-        return limited
+        return None, limited
     certificate, missing = _public_certificate_or_json_404(code)
     if missing:
-        return missing
+        return None, missing
     if certificate.is_revoked:
         response = JsonResponse(
             verification_record(certificate), status=410, json_dumps_params={"ensure_ascii": False}
         )
-        return _public_headers(response)
+        return None, _public_headers(response)
+    return certificate, None
+
+
+def _signed_link(certificate):
+    url = certificate.get_signed_credential_url()
+    return f'<{url}>; rel="alternate"; type="{signing.VC_JWT_MEDIA_TYPE}"'
+
+
+@require_safe
+def credential_view(request, code):
+    """The certificate as an Open Badges 3.0 credential (JSON-LD). A revoked one is gone (410)."""
+    certificate, error = _credential_or_error(request, code)
+    if error:
+        return error
     response = JsonResponse(
         open_badge_credential(certificate),
         content_type="application/ld+json",
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
+    response["Link"] = _signed_link(certificate)
     return _public_headers(response)
+
+
+@require_safe
+def signed_credential_view(request, code):
+    """The same credential signed: a VC-JWT (application/vc+jwt). A revoked one is gone (410); one
+    fetched before the revocation says so through its status list."""
+    certificate, error = _credential_or_error(request, code)
+    if error:
+        return error
+    token = signing.sign_credential(open_badge_credential(certificate))
+    return _public_headers(HttpResponse(token, content_type=signing.VC_JWT_MEDIA_TYPE))
+
+
+@require_safe
+def status_list_view(request, number):
+    """A revocation status list as a signed BitstringStatusListCredential (VC-JWT). Not rate limited:
+    a verifier checking many credentials fetches the same few lists, and each is one query."""
+    if not list_exists(number):
+        raise Http404
+    token = signing.sign_credential(status_list_credential(number))
+    return _public_headers(HttpResponse(token, content_type=signing.VC_JWT_MEDIA_TYPE))
+
+
+# --- The issuer's public keys (at the root: /.well-known/) -----------------------------------------
+
+
+def _keys_response(document, content_type):
+    response = JsonResponse(document, content_type=content_type, json_dumps_params={"indent": 2})
+    # Keys change only on rotation, and a new kid makes verifiers fetch again.
+    patch_cache_control(response, public=True, max_age=300)
+    response["Access-Control-Allow-Origin"] = "*"  # browser-based verifiers fetch these from elsewhere
+    return response
+
+
+@require_safe
+def jwks_view(request):
+    """Every key that signed or signs credentials, as a JSON Web Key Set."""
+    return _keys_response(signing.jwks(), "application/jwk-set+json")
+
+
+@require_safe
+def did_document_view(request):
+    """The site's did:web DID document, with the same keys."""
+    return _keys_response(signing.did_document(), "application/did+json")

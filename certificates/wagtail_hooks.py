@@ -15,6 +15,7 @@ from lms.admin_utils import PermissionMenuItem
 from .admin_views import (
     can_edit_templates,
     can_list_certificates,
+    can_manage_signing_keys,
     make_template_preview_view,
     urlpatterns,
 )
@@ -123,6 +124,17 @@ def register_certificates_menu():
         ),
     ]
     return SubmenuMenuItem("Certificates", Menu(items=items), icon_name="doc-full", order=270)
+
+
+@hooks.register("register_settings_menu_item")
+def register_signing_keys_menu():
+    return PermissionMenuItem(
+        "Credential signing keys",
+        reverse("certificates_admin:signing_keys"),
+        icon_name="key",
+        order=900,
+        allowed=can_manage_signing_keys,
+    )
 
 
 @hooks.register("register_permissions")

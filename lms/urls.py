@@ -38,6 +38,7 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("certificates/", include("certificates.urls")),
+    path(".well-known/", include("certificates.well_known_urls")),
     path("practice/", include("practice.urls")),
     path("surveys/", include("surveys.urls")),
     path("api/v1/", include("api.urls")),

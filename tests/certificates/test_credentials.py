@@ -47,18 +47,19 @@ def test_credential_is_an_open_badge_verifiable_credential(client, certificate):
     assert credential["id"] == certificate.get_credential_url()
     assert credential["id"].endswith(f"/certificates/verify/{certificate.code}/credential.json")
     assert credential["name"] == "Certificate of completion: Social media basics"
-    assert "proof" not in credential  # unsigned, and says so
-    assert "credentialStatus" not in credential
-    assert (
-        "Unsigned" in credential["description"] and certificate.get_verify_url() in credential["description"]
-    )
+    assert "proof" not in credential  # the signed form is the VC-JWT (test_signed_credentials.py)
+    assert credential["credentialStatus"]["type"] == "BitstringStatusListEntry"
+    assert certificate.get_signed_credential_url() in credential["description"]
+    assert certificate.get_verify_url() in credential["description"]
 
 
 def test_issuer_is_a_profile(client, certificate, settings):
     issuer = credential_of(client, certificate)["issuer"]
     assert issuer["type"] == ["Profile"]
     assert issuer["name"] == "GovSocial Academy"
-    assert issuer["id"] == settings.SITE_BASE_URL + "/"
+    # The site as a did:web identifier (its keys at /.well-known/did.json); its address is the url.
+    assert issuer["id"] == "did:web:127.0.0.1%3A8000" and settings.SITE_BASE_URL == "http://127.0.0.1:8000"
+    assert issuer["url"] == settings.SITE_BASE_URL + "/"
 
 
 def test_validity_dates_are_utc_datetimes(client, certificate):
@@ -106,7 +107,7 @@ def test_councillor_credential_names_the_councillor_certificate(client, councill
 def test_json_ld_shape_every_id_is_an_absolute_uri_and_no_term_is_empty(client, certificate):
     credential = credential_of(client, certificate)
     found = list(ids(credential))
-    assert len(found) >= 3  # credential, issuer, achievement
+    assert len(found) >= 4  # credential, issuer, achievement, status entry
     assert all(ABSOLUTE_URI.match(value) for value in found), found
 
     def no_empty(node):

@@ -212,6 +212,7 @@ def test_verify_json_gives_the_same_answer(client, certificate, trainer):
         "revoked_at": None,
         "verification_url": certificate.get_verify_url(),
         "credential_url": certificate.get_credential_url(),
+        "signed_credential_url": certificate.get_signed_credential_url(),
     }
     assert certificate.get_verify_json_path() == f"/certificates/verify/{certificate.code}.json"
 

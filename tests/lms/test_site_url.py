@@ -79,7 +79,8 @@ def test_a_real_request_on_another_port_prints_that_port(client, embedded, learn
     response = client.get(certificate.get_verify_json_path(), HTTP_HOST="127.0.0.1:8123")
     assert response.json()["verification_url"].startswith("http://127.0.0.1:8123/certificates/verify/")
     credential = client.get(certificate.get_credential_path(), HTTP_HOST="127.0.0.1:8123").json()
-    assert credential["issuer"]["id"] == "http://127.0.0.1:8123/"
+    assert credential["issuer"]["url"] == "http://127.0.0.1:8123/"
+    assert credential["issuer"]["id"] == "did:web:127.0.0.1%3A8123"  # keys at that address's /.well-known/
     assert credential["id"].startswith("http://127.0.0.1:8123/")
 
 
