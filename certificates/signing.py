@@ -42,7 +42,7 @@ ALGORITHM = "EdDSA"
 warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
 
 VC_JWT_MEDIA_TYPE = "application/vc+jwt"
-DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"]
+DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://www.w3.org/ns/security/jwk/v1"]  # JsonWebKey
 
 
 # --- Keys ---------------------------------------------------------------------------------------------
