@@ -22,9 +22,7 @@ CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
 def test_the_instructor_chooses_courses_and_the_platform_receives_them_signed(client, lti_platform, course):
     platform = lti_platform.register()
     second = make_course(title="Handling complaints online", quiz=False)
-    hint, _, _ = lti_platform.new_launch(
-        settings.SITE_BASE_URL, deep_linking={"accept_multiple": True}, tool_jwks=tool_jwks()
-    )
+    hint, _, _ = lti_platform.new_launch(settings.SITE_BASE_URL, deep_linking={}, tool_jwks=tool_jwks())
     chooser = client.post("/lti/launch/", start(client, lti_platform, hint))
     assert chooser.status_code == 200
     page = chooser.content.decode()

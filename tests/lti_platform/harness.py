@@ -77,7 +77,7 @@ class LtiTestPlatform:
             "user": {"sub": sub, "name": name, "email": email},
             **extra,
         }
-        if not extra.get("deep_linking"):
+        if "deep_linking" not in extra:
             link_id = link_id or f"link-{uuid.uuid4().hex[:8]}"
             settings["resource_link"] = {
                 "id": link_id,

@@ -199,7 +199,7 @@ class Handler(BaseHTTPRequestHandler):
             LTI + "roles": [launch.get("role", "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner")],
             LTI + "context": {"id": "agency-course-1", "title": "Induction for new staff"},
         }
-        if launch.get("deep_linking"):
+        if "deep_linking" in launch:
             claims[LTI + "message_type"] = "LtiDeepLinkingRequest"
             claims[DL + "deep_linking_settings"] = {
                 "deep_link_return_url": BASE + "/deep-link-return",

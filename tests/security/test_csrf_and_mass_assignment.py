@@ -51,14 +51,25 @@ SAML_ENDPOINTS = {
 }
 
 
-def test_only_the_admins_read_only_api_and_saml_endpoints_are_exempt_from_csrf(admin_client, client):
+# LTI 1.3 (lti/launch.py): an agency's LMS starts the login and posts the signed id_token from its
+# own site. The state cookie of the browser that began the login, the signature and the nonce used
+# once do the token's job.
+LTI_ENDPOINTS = {"lti/login/", "lti/launch/"}
+
+
+def test_only_the_admins_read_only_api_saml_and_lti_endpoints_are_exempt_from_csrf(admin_client, client):
     exempt = [route for route, pattern in every_route() if is_exempt(pattern)]
-    api = [route for route in exempt if route not in SAML_ENDPOINTS]
+    api = [route for route in exempt if route not in SAML_ENDPOINTS | LTI_ENDPOINTS]
     assert api and all(route.startswith("admin/api/") for route in api), exempt
     for route in api:  # and it reads only: a POST changes nothing
         assert admin_client.post(sample_path(route)).status_code in (404, 405), route
     for route in set(exempt) & SAML_ENDPOINTS:  # a forged assertion signs nobody in
         client.post(sample_path(route), {"SAMLResponse": "Zm9yZ2Vk"}, follow=True)
+        assert "_auth_user_id" not in client.session, route
+    assert LTI_ENDPOINTS <= set(exempt)
+    for route in LTI_ENDPOINTS:  # a forged launch signs nobody in, and says why
+        response = client.post(sample_path(route), {"id_token": "e30.e30.", "state": "forged"})
+        assert response.status_code in (400, 403), route
         assert "_auth_user_id" not in client.session, route
 
 
