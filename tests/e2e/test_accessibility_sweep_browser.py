@@ -8,14 +8,18 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from certificates.models import Certificate
+from certificates.services import run_render
 from courses.factories import make_user
 from courses.models import Assignment, LessonPage, ModulePage, TaskSubmission
 from courses.services import enrol
@@ -123,7 +127,39 @@ def build_states():
             "revoked": {"revoked_at": timezone.now(), "revoked_reason": "Issued in error."},
         }.items()
     }
+    # A learner who finished: a certificate whose PDF is ready, and one whose render failed.
+    finisher = make_user(email="done@example.gov.au", full_name="Lee Done")
+    enrol(finisher, practice)
+    enrol(finisher, course)
+    finished = {
+        status: Certificate.objects.create(
+            user=finisher,
+            course=finished_course,
+            learner_name=finisher.full_name,
+            course_title=finished_course.title,
+            render_status=status,
+            render_generation=1,
+        )
+        for status, finished_course in (
+            (Certificate.RenderStatus.PENDING, practice),
+            (Certificate.RenderStatus.FAILED, course),
+        )
+    }
+    ready = finished[Certificate.RenderStatus.PENDING]
+    run_render(ready.pk, 1)
+    ready.refresh_from_db()
+    assert ready.is_ready
     newcomer = make_user(email="new@example.gov.au", full_name="Sam New")
+    # Someone who asked to reset their password (never signed in here: signing in would change
+    # what the link's key was made from).
+    forgetful = make_user(email="forgot@example.gov.au", full_name="Jo Forgot")
+    new_password_path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(forgetful),
+            "key": default_token_generator.make_token(forgetful),
+        },
+    )
     two_step = make_user(email="mfa@example.gov.au", full_name="Mo Factor")
     give_authenticator_app(two_step)
 
@@ -151,20 +187,30 @@ def build_states():
         image = page.get_by_role("img", name="A council page's post")
         assert image.get_attribute("srcset") and image.evaluate("el => el.currentSrc.includes('width-')")
 
+    def the_new_password_form_shows(page):
+        expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+
+    def certificate_ready_to_download(page):
+        expect(
+            page.get_by_role("link", name=f"download the PDF certificate for {practice.title}")
+        ).to_have_count(1)
+
     def sign_in_two_step(page):
         page.get_by_label("Email address").fill(two_step.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_label("Code")).to_be_visible()
 
-    anyone, full, new = "anyone", "full", "new"
-    return {"full": learner, "new": newcomer}, [
+    anyone, full, new, done = "anyone", "full", "new", "done"
+    return {"full": learner, "new": newcomer, "done": finisher}, [
         ("home", anyone, "/", None),
         ("catalogue", anyone, "/courses/", None),
         ("catalogue, nothing found", anyone, "/courses/?q=zzqxv", None),
         ("sign-up", anyone, "/accounts/signup/", sign_up_help_is_read_out),
         ("sign-up with errors", anyone, "/accounts/signup/", submit_empty("Create account")),
         ("password reset", anyone, "/accounts/password/reset/", None),
+        ("set a new password", anyone, new_password_path, the_new_password_form_shows),
+        ("set a new password with errors", anyone, new_password_path, submit_empty("Save password")),
         ("certificate valid", anyone, f"/certificates/verify/{certificates['valid'].code}/", None),
         ("certificate expired", anyone, f"/certificates/verify/{certificates['expired'].code}/", None),
         ("certificate revoked", anyone, f"/certificates/verify/{certificates['revoked'].code}/", None),
@@ -194,6 +240,13 @@ def build_states():
         ("profile", full, "/accounts/profile/", None),
         ("two-step settings", full, "/accounts/2fa/", None),
         ("certificate preparing", full, f"/certificates/{certificates['valid'].code}/download/", None),
+        ("My learning, certificate ready", done, "/my-learning/", certificate_ready_to_download),
+        (
+            "certificate could not be prepared",
+            done,
+            f"/certificates/{finished[Certificate.RenderStatus.FAILED].code}/download/",
+            None,
+        ),
     ]
 
 
