@@ -11,6 +11,8 @@ import json
 
 import jwt
 import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.urls import reverse
 from certificates import models as certificate_models
 from certificates.models import STATUS_LIST_SIZE, Certificate, CredentialSigningKey
 from certificates.services import reinstate_certificate, revoke_certificate
+from quizzes.factories import make_course
 from tests.two_step import sign_in_to_admin
 
 from .conftest import certificate_for
@@ -58,6 +61,27 @@ def verify(client, token):
     )
 
 
+def b64url_bytes(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def verify_through_the_did(client, token):
+    """A DID-based verifier, by hand with `cryptography`: resolve the kid's did:web to its
+    /.well-known/did.json, take that verification method (an assertionMethod), check Ed25519."""
+    header_part, payload_part, signature_part = token.split(".")
+    kid = b64url_json(header_part)["kid"]
+    did, _, fragment = kid.partition("#")
+    assert did.startswith("did:web:") and fragment
+    host = did.removeprefix("did:web:").replace("%3A", ":")
+    assert host == "127.0.0.1:8000"  # did:web resolves to https://<host>/.well-known/did.json
+    document = client.get("/.well-known/did.json").json()
+    assert document["id"] == did and kid in document["assertionMethod"]
+    [method] = [m for m in document["verificationMethod"] if m["id"] == kid]
+    public_key = Ed25519PublicKey.from_public_bytes(b64url_bytes(method["publicKeyJwk"]["x"]))
+    public_key.verify(b64url_bytes(signature_part), f"{header_part}.{payload_part}".encode())
+    return b64url_json(payload_part)
+
+
 def decoded_bits(encoded_list):
     assert encoded_list.startswith("u")  # multibase: base64url without padding
     body = encoded_list[1:]
@@ -86,6 +110,7 @@ def test_signed_credential_is_the_json_credential_and_verifies(client, certifica
     assert claims["jti"] == credential["id"] == certificate.get_credential_url()
     assert claims["nbf"] == int(certificate.issued_at.timestamp())
     assert b64url_json(token.split(".")[0])["kid"].startswith(ISSUER + "#")
+    assert verify_through_the_did(client, token) == claims  # a second, DID-based verifier agrees
     link = client.get(certificate.get_credential_path())["Link"]
     assert certificate.get_signed_credential_url() in link and "application/vc+jwt" in link
 
@@ -97,9 +122,30 @@ def test_a_changed_credential_or_signature_fails(client, certificate):
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     with pytest.raises(jwt.InvalidSignatureError):
         verify(client, f"{header}.{forged}.{signature}")
+    with pytest.raises(InvalidSignature):
+        verify_through_the_did(client, f"{header}.{forged}.{signature}")
     flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
     with pytest.raises(jwt.InvalidSignatureError):
         verify(client, f"{header}.{payload}.{flipped}")
+
+
+def test_an_expiring_certificate_signs_its_expiry(client, learner):
+    course = make_course(title="Renewed yearly")
+    course.renewal_months = 12
+    course.save_revision().publish()
+    certificate = certificate_for(learner, course)
+    claims = verify(client, signed_credential(client, certificate))
+    assert claims["exp"] == int(certificate.expires_at.timestamp()) > claims["nbf"]
+    assert claims["validUntil"] == client.get(certificate.get_credential_path()).json()["validUntil"]
+
+
+def test_the_verification_page_links_the_signed_credential_until_revoked(client, certificate, trainer):
+    page = client.get(certificate.get_verify_path()).content.decode()
+    assert f'href="{certificate.get_signed_credential_path()}" type="application/vc+jwt"' in page
+    revoke_certificate(certificate, trainer, "Issued in error")
+    page = client.get(certificate.get_verify_path()).content.decode()
+    assert f'href="{certificate.get_signed_credential_path()}" type' not in page  # it answers 410 now
+    assert client.get(certificate.get_signed_credential_path()).status_code == 410
 
 
 def test_keys_are_published_without_their_private_half(client, certificate):
@@ -126,6 +172,7 @@ def test_rotation_keeps_old_credentials_verifying(client, certificate, other_lea
     new_kid = b64url_json(new_token.split(".")[0])["kid"]
     assert new_kid != old_kid
     assert verify(client, old_token)["jti"] == certificate.get_credential_url()  # still verifies
+    assert verify_through_the_did(client, old_token)["jti"] == certificate.get_credential_url()
     assert verify(client, new_token)
     assert b64url_json(signed_credential(client, certificate).split(".")[0])["kid"] == new_kid
     retired = CredentialSigningKey.objects.get(retired_at__isnull=False)
