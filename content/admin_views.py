@@ -49,7 +49,8 @@ def export_view(request, page_id):
     # The zip goes through a temporary file: its videos may be larger than memory should hold.
     out = tempfile.TemporaryFile()
     try:
-        export_course(course, out)
+        for warning in export_course(course, out):
+            messages.warning(request, warning)  # shown on the next admin page
     except PackageError as error:
         out.close()
         messages.error(request, " ".join(error.problems))

@@ -30,7 +30,9 @@ from django.core.files import File
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail import blocks
 from wagtail.documents import get_document_model
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.images.utils import get_allowed_image_extensions
 from wagtail.models import Page
@@ -39,6 +41,7 @@ from willow.image import Image as WillowImage
 from courses import media as course_media
 from courses.blocks import LessonBodyBlock
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from lms.sanitise import clean_html
 from practice.models import DraftPostPage, MetricsExercisePage, Platform, ReflectionPage, ScenarioPage
 from quizzes.gift import GiftError, export_gift, import_gift
 from quizzes.models import QuestionCategory, QuizPage, QuizQuestion
@@ -373,6 +376,9 @@ class CourseWriter:
         return data
 
     def gift(self, questions, name, source):
+        for question in questions:  # in memory only, never saved
+            question.text = self.html(question.text)
+            question.general_feedback = self.html(question.general_feedback)
         result = export_gift(questions, categories=False)
         if result.skipped:
             raise PackageError(
@@ -735,7 +741,7 @@ class PackageLoader(CourseLoader):
     def sync_page(self, parent, model, source, fields):
         fields = dict(fields)
         question_ids = fields.pop("question_ids", None)
-        page = model(**fields)
+        page = model(**sanitised(model, fields))
         page.live = self.publish
         if question_ids is not None:
             page.quiz_questions.set(
@@ -807,6 +813,42 @@ class PackageLoader(CourseLoader):
         course = CoursePage.objects.child_of(self.catalogue).get(slug=self.slug)
         self.put_in_order(course, data)
         return course
+
+
+def clean_rich_text(html):
+    # A package comes from another site: its HTML is cleaned as GIFT's is (lms.sanitise), keeping
+    # the <hr> lesson text may hold.
+    return clean_html(getattr(html, "source", html), extra_tags={"hr"}, link_rel=None)
+
+
+def clean_block(block, value):
+    """A block's value with the HTML of every rich text in it cleaned."""
+    if isinstance(block, blocks.RichTextBlock):
+        return clean_rich_text(value)
+    if isinstance(block, blocks.StructBlock):
+        return {
+            name: clean_block(child, value[name])
+            for name, child in block.child_blocks.items()
+            if name in value
+        }
+    if isinstance(block, blocks.ListBlock):
+        return [clean_block(block.child_block, item) for item in value]
+    if isinstance(block, blocks.StreamBlock):
+        return [(child.block_type, clean_block(child.block, child.value)) for child in value]
+    return value
+
+
+def sanitised(model, fields):
+    """Page fields with the HTML in their rich text fields and blocks cleaned."""
+    cleaned = {}
+    for name, value in fields.items():
+        field = next((f for f in model._meta.concrete_fields if f.name == name), None)
+        if isinstance(field, RichTextField):
+            value = clean_rich_text(value)
+        elif isinstance(field, StreamField):
+            value = clean_block(field.stream_block, field.stream_block.normalize(value))
+        cleaned[name] = value
+    return cleaned
 
 
 def rewrite_links(value, old_url, new_url):

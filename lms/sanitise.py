@@ -50,16 +50,21 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def clean_html(html):
-    """Return `html` with every tag, attribute and URL scheme outside the allow-lists removed."""
+LEARNER_LINK_REL = "noopener noreferrer nofollow"
+
+
+def clean_html(html, extra_tags=(), link_rel=LEARNER_LINK_REL):
+    """Return `html` with every tag, attribute and URL scheme outside the allow-lists removed
+    (`extra_tags`: tags one caller allows too, such as the <hr> of a lesson's rich text; `link_rel`:
+    the rel every link gets, None for a course's own content, whose links the site vouches for)."""
     if not html:
         return ""
     return nh3.clean(
         str(html),
-        tags=set(ALLOWED_TAGS),
+        tags=set(ALLOWED_TAGS) | set(extra_tags),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
-        link_rel="noopener noreferrer nofollow",
+        link_rel=link_rel,
     )
 
 

@@ -379,6 +379,20 @@ def test_bad_packages_are_refused_with_a_clear_reason_and_nothing_imported(packa
     assert "is not an image file" in refused(rewrite(package, {image: b"not a png"}))
 
 
+def test_a_packages_html_is_cleaned_as_any_html_from_outside(package):
+    course_yaml = zipfile.ZipFile(io.BytesIO(package)).read("course/course.yaml").decode()
+    assert "<h2>Before you post</h2>" in course_yaml
+    script = '<script>alert(1)</script><img src="x" onerror="alert(1)"><h2>Before you post</h2>'
+    hostile = rewrite(
+        package, {"course/course.yaml": course_yaml.replace("<h2>Before you post</h2>", script).encode()}
+    )
+
+    course = import_package(io.BytesIO(hostile)).course
+
+    text = LessonPage.objects.descendant_of(course).get(slug="knowledge-lesson-1").body[0].value.source
+    assert text.startswith("<h2>Before you post</h2>") and "alert" not in text
+
+
 def test_a_package_failing_halfway_leaves_no_pages_questions_or_media_files(package, settings):
     gift = name_of(package, "course/knowledge")
     broken = rewrite(package, {gift: b"::Broken::{ this is not GIFT"})
@@ -421,6 +435,8 @@ def test_a_trainer_exports_a_course_and_imports_it_from_the_admin(client, traine
     import_url = reverse("course_package:import")
     refusal = client.post(import_url, {"package": SimpleUploadedFile("x.zip", b"nonsense")})
     assert refusal.status_code == 200 and "not a zip file" in refusal.content.decode()
+    wrong_type = client.post(import_url, {"package": SimpleUploadedFile("course.gift", package)})
+    assert "Choose the .zip file of a course package." in wrong_type.content.decode()
     response = client.post(import_url, {"package": SimpleUploadedFile("course.zip", package)})
     copy = CoursePage.objects.get(slug="posting-for-councils-imported")
     assert response.status_code == 302 and response["Location"] == reverse(
