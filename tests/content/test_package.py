@@ -260,9 +260,11 @@ def test_a_course_exported_and_imported_into_a_fresh_site_is_the_same_course(ric
     )
 
     # A fresh site: the course, its questions and its media gone.
+    questions = [q.pk for quiz in QuizPage.objects.descendant_of(rich_course) for q in quiz.questions()]
+    categories = set(Question.objects.filter(pk__in=questions).values_list("category", flat=True))
     rich_course.delete()
-    Question.objects.all().delete()
-    QuestionCategory.objects.all().delete()
+    Question.objects.filter(pk__in=questions).delete()
+    QuestionCategory.objects.filter(pk__in=categories).delete()
     Image.objects.all().delete()
     Document.objects.all().delete()
 
