@@ -13,23 +13,20 @@ being changed, the old value in SECRET_KEY_FALLBACKS still opens them. A key not
 more (SECRET_KEY changed without a fallback) is retired and replaced on first use.
 """
 
-import base64
 import json
 import logging
 import warnings
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
+from cryptography.fernet import InvalidToken
 from django.db import transaction
 from django.utils import timezone
 from joserfc import jws
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import OKPKey
 
+from lms.encryption import secret_box
 from lms.site_url import absolute_url
 
 from .models import CredentialSigningKey
@@ -48,16 +45,9 @@ DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://www.w3.org/ns/security/
 # --- Keys ---------------------------------------------------------------------------------------------
 
 
-def _fernet(secret):
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"govsocial-academy credential signing key"
-    ).derive(secret.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def _encryption():
     """Encrypts with SECRET_KEY; decrypts with it or any of SECRET_KEY_FALLBACKS."""
-    return MultiFernet([_fernet(s) for s in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]])
+    return secret_box(b"govsocial-academy credential signing key")
 
 
 def create_signing_key():

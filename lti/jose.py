@@ -1,5 +1,6 @@
-"""The JOSE side of LTI 1.3, on joserfc: this site's RS256 keys as a tool (made on first use,
-published at /lti/jwks.json), signing our JWTs, and the platforms' published keys, fetched over
+"""The JOSE side of LTI 1.3, on joserfc: this site's RS256 keys as a tool (made on first use, the
+private half encrypted under SECRET_KEY by lms.encryption, published at /lti/jwks.json), signing
+our JWTs, and the platforms' published keys, fetched over
 HTTP and kept in the shared cache for an hour (fetched again at once for a key id not seen yet, so
 a platform's key rotation needs nothing from us)."""
 
@@ -9,12 +10,15 @@ import time
 import urllib.error
 import urllib.request
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
+
+from lms.encryption import secret_box
 
 from .models import LtiToolKey
 
@@ -30,43 +34,60 @@ def _key_parameters(kid):
     return {"kid": kid, "use": "sig", "alg": ALGORITHM}
 
 
+def _box():
+    return secret_box(b"govsocial-academy lti tool key")
+
+
 def new_tool_key():
     """Make a new 2048-bit RSA key pair; it signs from now on (older keys stay published)."""
     kid = secrets.token_urlsafe(12)
     key = RSAKey.generate_key(2048, parameters=_key_parameters(kid), private=True)
-    return LtiToolKey.objects.create(kid=kid, private_key=key.as_pem(private=True).decode())
-
-
-def signing_key():
-    """The newest active tool key (made on first use; two racing first uses make one each,
-    harmlessly: both are published and the newest signs)."""
-    row = LtiToolKey.objects.filter(active=True).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                row = new_tool_key()
-        except IntegrityError:  # the same random kid twice: never in practice
-            row = LtiToolKey.objects.filter(active=True).first()
-    return row
+    return LtiToolKey.objects.create(kid=kid, private_key=_box().encrypt(key.as_pem(private=True)).decode())
 
 
 def _rsa(row):
-    return RSAKey.import_key(row.private_key, parameters=_key_parameters(row.kid))
+    """The key pair of a row (raises InvalidToken when SECRET_KEY no longer opens it)."""
+    return RSAKey.import_key(_box().decrypt(row.private_key.encode()), parameters=_key_parameters(row.kid))
+
+
+def signing_key():
+    """(row, RSAKey) of the newest active tool key. Made on first use (two racing first uses make
+    one each, harmlessly: both are published and the newest signs); a key SECRET_KEY no longer
+    opens stops signing and a new one is made."""
+    row = LtiToolKey.objects.filter(active=True).first()
+    if row is not None:
+        try:
+            return row, _rsa(row)
+        except InvalidToken:
+            LtiToolKey.objects.filter(pk=row.pk).update(active=False)
+            return signing_key()
+    try:
+        with transaction.atomic():
+            row = new_tool_key()
+    except IntegrityError:  # the same random kid twice: never in practice
+        return signing_key()
+    return row, _rsa(row)
 
 
 def tool_jwks():
-    """The public keys of every tool key, as a JWKS (what platforms verify our JWTs with)."""
-    if not LtiToolKey.objects.exists():
-        signing_key()
-    return {"keys": [_rsa(row).as_dict(private=False) for row in LtiToolKey.objects.all()]}
+    """The public keys of every tool key this site can still open, as a JWKS (what platforms
+    verify our JWTs with)."""
+    signing_key()  # made on first use
+    keys = []
+    for row in LtiToolKey.objects.all():
+        try:
+            keys.append(_rsa(row).as_dict(private=False))
+        except InvalidToken:  # SECRET_KEY changed without a fallback: it signs nothing any more
+            continue
+    return {"keys": keys}
 
 
 def sign(claims, now=None):
     """A JWT of `claims` (iat and exp added: valid for five minutes) signed with the tool key."""
-    row = signing_key()
+    row, key = signing_key()
     issued = int(now if now is not None else time.time())
     body = {"iat": issued, "exp": issued + 300, **claims}
-    return jwt.encode({"alg": ALGORITHM, "kid": row.kid}, body, _rsa(row), algorithms=[ALGORITHM])
+    return jwt.encode({"alg": ALGORITHM, "kid": row.kid}, body, key, algorithms=[ALGORITHM])
 
 
 def fetch_json(url, *, data=None, headers=None, method=None):

@@ -82,8 +82,8 @@ class LtiToolKey(models.Model):
     """One RS256 key pair of this site as an LTI tool. The newest active key signs deep linking
     responses and the client assertions that get access tokens for grades; every key here is
     published at /lti/jwks.json, so a retired key keeps verifying until it is deleted. Made on first
-    use; `manage.py lti_new_key` adds a new one (rotation). Not shown in the admin: the private key
-    never leaves the database."""
+    use; `manage.py lti_new_key` adds a new one (rotation). Not shown in the admin: the private key,
+    encrypted under SECRET_KEY (lms.encryption), never leaves the database."""
 
     kid = models.CharField("key ID", max_length=64, unique=True)
     private_key = models.TextField(help_text="PEM, PKCS#8.")
