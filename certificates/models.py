@@ -219,6 +219,24 @@ def current_status_list():
     return latest
 
 
+def give_status_list_entries(certificates, chooser=secrets.SystemRandom()):  # noqa: B008 - one shared chooser
+    """Give unsaved certificates made for bulk_create (which skips save()) distinct random entries:
+    the free ones of the current list, then of the next lists. For one process loading data (for
+    example reports' generate_load_data), not for concurrent issues: those go through save()."""
+    waiting = [certificate for certificate in certificates if certificate.status_list_index is None]
+    number = current_status_list()
+    while waiting:
+        taken = set(
+            Certificate.objects.filter(status_list=number).values_list("status_list_index", flat=True)
+        )
+        room = max(STATUS_LIST_FILL - len(taken), 0)
+        batch, waiting = waiting[:room], waiting[room:]
+        free = [index for index in range(STATUS_LIST_SIZE) if index not in taken]
+        for certificate, index in zip(batch, chooser.sample(free, len(batch)), strict=True):
+            certificate.status_list, certificate.status_list_index = number, index
+        number += 1
+
+
 # --- Certificates -----------------------------------------------------------------------------------
 
 

@@ -34,6 +34,8 @@ def test_generate_load_data_creates_a_consistent_population():
     # A completed enrolment did all 6 lessons and has its certificate.
     assert LessonCompletion.objects.filter(enrolment__in=completed).count() == 6 * completed.count()
     assert Certificate.objects.count() == completed.count() > 0
+    entries = list(Certificate.objects.values_list("status_list", "status_list_index"))
+    assert None not in {index for _, index in entries} and len(set(entries)) == len(entries)  # revocable
     assert "Lesson completions:" in output.getvalue() and "Done" in output.getvalue()
 
     admin = User.objects.create_superuser(email="admin@example.gov.au", password=None, full_name="Admin")

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from certificates.models import Certificate
+from certificates.models import Certificate, give_status_list_entries
 from courses.models import Assignment, CoursePage, Enrolment, LessonCompletion, LessonPage
 from courses.services import course_outlines
 from lms.models import Organisation, User
@@ -244,4 +244,5 @@ class Command(BaseCommand):
         if len(attempts) > attempt_target:  # keep a random sample (numbers stay unique per learner and quiz)
             attempts = rng.sample(attempts, attempt_target)
         self.bulk(Attempt, attempts, "Quiz attempts")
+        give_status_list_entries(certificates, rng)  # bulk_create skips Certificate.save, which gives them
         self.bulk(Certificate, certificates, "Certificates")
