@@ -2,9 +2,10 @@ import pytest
 from django.core.management import call_command
 
 from content.models import LoadedPage
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.models import CoursePage, Enrolment, LessonPage, ModulePage
 from lms.models import User
 from quizzes.models import QuizPage, SingleChoiceQuestion
+from surveys.models import CourseSurvey, SurveyItem
 
 
 def load():
@@ -476,3 +477,15 @@ def test_a_try_it_naming_no_activity_of_the_module_is_refused(tmp_path):
     (folder / "course.yaml").write_text(TRY_IT_COURSE.replace("try_it: reply-task", "try_it: reply-tusk"))
     with pytest.raises(CommandError, match="try_it names 'reply-tusk', not one of the module's activities"):
         load_dir(tmp_path / "courses")
+
+
+@pytest.mark.django_db
+def test_each_course_gets_its_default_survey_once_and_keeps_a_trainers_edits(loaded_courses):
+    survey = CourseSurvey.objects.get(course__slug="agencies")
+    statements = list(survey.items.values_list("statement", flat=True))
+    assert len(statements) == 6 and statements[0] == "The course was relevant to my work."
+
+    SurveyItem.objects.filter(survey=survey).last().delete()  # a trainer's edit
+    assert "Nothing to change" in load()
+    assert survey.items.count() == 5  # left as the trainer made it
+    assert not Enrolment.objects.exists()

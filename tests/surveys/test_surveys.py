@@ -5,18 +5,15 @@ and as CSV/XLSX; trainers edit them; shipped courses get a default survey from l
 import csv
 import io
 import re
-import shutil
 import zipfile
-from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.factories import make_user
-from courses.models import CoursePage, Enrolment, LessonPage
+from courses.models import LessonPage
 from courses.services import complete_lesson, enrol, start_retake
 from quizzes.factories import make_course
 from surveys.models import CourseSurvey, SurveyAnswer, SurveyItem, SurveyResponse
@@ -245,21 +242,3 @@ def test_a_trainer_edits_the_statements(client, trainer, survey):
 
 
 # --- the shipped courses' default survey ------------------------------------------------------------
-
-
-def test_load_courses_gives_a_course_its_default_survey_once(tmp_path):
-    from content.loader import COURSES_DIR
-
-    shutil.copytree(COURSES_DIR / "02-agencies", tmp_path / "courses" / "02-agencies")
-    call_command("load_courses", "--dir", str(tmp_path / "courses"), stdout=StringIO())
-    course = CoursePage.objects.get(slug="agencies")
-    survey = CourseSurvey.objects.get(course=course)
-    statements = list(survey.items.values_list("statement", flat=True))
-    assert len(statements) == 6 and statements[0] == "The course was relevant to my work."
-
-    SurveyItem.objects.filter(survey=survey).last().delete()  # a trainer's edit
-    out = StringIO()
-    call_command("load_courses", "--dir", str(tmp_path / "courses"), stdout=out)
-    assert "Nothing to change" in out.getvalue()
-    assert survey.items.count() == 5  # left as the trainer made it
-    assert Enrolment.objects.count() == 0
