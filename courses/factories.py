@@ -1,5 +1,9 @@
 """Builders for tests and demo data: a course tree with modules, lessons and a quiz."""
 
+from contextlib import contextmanager
+
+from django.db.models.signals import post_save
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Page
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -31,12 +35,23 @@ def catalogue():
     return CourseIndexPage.objects.get()
 
 
+@contextmanager
+def search_index_updates_skipped(model):
+    """Saves of `model` inside do not update the search index (a later save does)."""
+    post_save.disconnect(post_save_signal_handler, sender=model)
+    try:
+        yield
+    finally:
+        post_save.connect(post_save_signal_handler, sender=model)
+
+
 def add_child(parent, page):
     """Add `page` under `parent` and publish it, as an editor's first Publish does. Wagtail rebuilds
-    a page's reference index on every save; the publish saves the page last, so the two saves
-    before it (adding it, saving its revision) skip that, and the revision is not validated again
-    (adding the page validated it). Most tests build a course: this is much of their time."""
-    with disable_reference_index_auto_update():
+    a page's reference index and search index entry on every save; the publish saves the page
+    last, so the two saves before it (adding it, saving its revision) skip both, and the revision
+    is not validated again (adding the page validated it). Most tests build a course: this is much
+    of their time."""
+    with disable_reference_index_auto_update(), search_index_updates_skipped(type(page)):
         parent.add_child(instance=page)
         revision = page.save_revision(clean=False)
     revision.publish()

@@ -2,7 +2,9 @@
 
 import pytest
 from wagtail.models import Page, ReferenceIndex
+from wagtail.search.models import IndexEntry
 
+from courses.models import CoursePage, LessonPage
 from quizzes.models import QuizPage
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +32,11 @@ def test_a_factory_course_is_published_and_in_the_reference_index(course):
     for page in pages:
         ReferenceIndex.create_or_update_for_object(page)
     assert index_rows() == before
+
+
+def test_a_factory_course_is_in_the_search_index_once_per_page(course):
+    # add_child skips indexing on the saves before the publish; the publish's save indexes each page.
+    assert [found.pk for found in CoursePage.objects.live().search("Social media basics")] == [course.pk]
+    lesson = LessonPage.objects.descendant_of(course).get()
+    assert [found.pk for found in LessonPage.objects.live().search("lesson")] == [lesson.pk]
+    assert IndexEntry.objects.filter(object_id=str(lesson.pk)).count() == 1
