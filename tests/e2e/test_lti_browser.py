@@ -5,7 +5,7 @@ authentication endpoint, its form posting the signed id_token back to us cross-s
 SameSite=None; Secure state cookie survives that), and the learner landing on the course signed in.
 Then the learner fails and passes the quiz and completes the course (server side, to stay fast),
 and the platform's gradebook receives each score, after a token request whose assertion it checked
-against our /lti/jwks.json."""
+against our /lti/jwks.json. Last, a launch meant for another tool ends on the error page."""
 
 import re
 
@@ -98,3 +98,12 @@ def test_a_platform_links_and_launches_a_course_and_receives_the_grades(
     # The learner's course page shows the course completed, in the same signed-in session.
     page.reload()
     expect(page.get_by_role("button", name="Log out Robin Learner")).to_be_visible()
+
+    # A launch this site refuses (meant for another tool) ends on a page that says why.
+    hint, _, _ = lti_platform.new_launch(tool, course=course, aud="another-tool", tool_jwks_url=tool_keys)
+    page.goto(lti_platform.launch_url(hint))
+    expect(
+        page.get_by_role("heading", level=1, name="We could not open this course from your learning system")
+    ).to_be_visible()
+    expect(page.get_by_text("The sign-in was meant for another tool (wrong audience).")).to_be_visible()
+    assert_accessible(page)
