@@ -7,11 +7,14 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         # Models and views can only be imported once the app registry is ready.
+        from lms.request_cache import register_prefetch
+
         from . import services, views
-        from .caching import connect_invalidation
+        from .caching import connect_invalidation, prefetch_signed_in
         from .items import register_item_type
         from .models import CourseIndexPage, CourseItemMixin, CoursePage, HomePage, LessonPage
         from .page_context import register_context_provider
+        from .routing import prefetch_route
 
         register_item_type(LessonPage)
         register_context_provider(HomePage, views.home_context)
@@ -22,3 +25,5 @@ class CoursesConfig(AppConfig):
 
         connect_invalidation()
         services.connect_progress_invalidation()
+        register_prefetch(prefetch_signed_in)
+        register_prefetch(prefetch_route)

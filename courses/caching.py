@@ -7,6 +7,9 @@ unpublish bumps. `PublicPageCacheMiddleware` answers repeat requests from that c
 routing, so a cached page costs no database query at all.
 """
 
+import hashlib
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -15,20 +18,24 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from lms import request_cache
+
 VERSION_KEY = "public-pages-version"
 TIMEOUT = 60 * 60
 BROWSER_MAX_AGE = 300
 
 
 def content_version():
-    version = cache.get(VERSION_KEY)
+    version = request_cache.get(VERSION_KEY)
     if version is None:
         version = 1
         cache.add(VERSION_KEY, version, None)
+        request_cache.forget(VERSION_KEY)
     return version
 
 
 def _incr_content_version():
+    request_cache.forget(VERSION_KEY)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -140,17 +147,21 @@ def outline_key(version, course_id):
     return f"course-outline:{version}:{course_id}"
 
 
+def outline_keys(courses):
+    version = content_version()
+    return {course.pk: outline_key(version, course.pk) for course in courses}
+
+
 def cached_outline_modules(courses, compute):
     """{course pk: modules} for `courses`, from the shared cache where there, else from
     `compute(missing courses)` (stored for the next request)."""
-    version = content_version()
-    keys = {course.pk: outline_key(version, course.pk) for course in courses}
-    found = cache.get_many(list(keys.values()))
+    keys = outline_keys(courses)
+    found = request_cache.get_many(list(keys.values()))
     modules = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [course for course in courses if course.pk not in modules]
     if missing:
         computed = compute(missing)
-        cache.set_many({keys[pk]: value for pk, value in computed.items()}, OUTLINE_TIMEOUT)
+        request_cache.set_many({keys[pk]: value for pk, value in computed.items()}, OUTLINE_TIMEOUT)
         modules.update(computed)
     return modules
 
@@ -161,6 +172,7 @@ def learner_stamp_key(user_id):
 
 def _bump_learner_stamp(user_id):
     key = learner_stamp_key(user_id)
+    request_cache.forget(key)
     try:
         cache.incr(key)
     except ValueError:
@@ -180,7 +192,7 @@ def progress_keys(enrolments):
     """{enrolment pk: cache key} naming the enrolment, its cycle, its learner's stamp and the
     content version."""
     stamp_keys = {learner_stamp_key(e.user_id) for e in enrolments}
-    found = cache.get_many([VERSION_KEY, *stamp_keys])
+    found = request_cache.get_many([VERSION_KEY, *stamp_keys])
     version = found.get(VERSION_KEY) or content_version()
     stamps = {e.pk: found.get(learner_stamp_key(e.user_id), 1) for e in enrolments}
     return {
@@ -188,18 +200,107 @@ def progress_keys(enrolments):
     }
 
 
-def cached_progress_records(enrolments, compute):
+def cached_progress_records(enrolments, compute, keys=None):
     """{enrolment pk: record} from the shared cache where there, else from `compute(missing
-    enrolments)`."""
-    keys = progress_keys(enrolments)
-    found = cache.get_many(list(keys.values()))
+    enrolments)`. `keys`: their progress_keys, when already known."""
+    keys = keys or progress_keys(enrolments)
+    found = request_cache.get_many(list(keys.values()))
     records = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [e for e in enrolments if e.pk not in records]
     if missing:
         computed = compute(missing)
-        cache.set_many({keys[pk]: value for pk, value in computed.items()}, PROGRESS_TIMEOUT)
+        request_cache.set_many({keys[pk]: value for pk, value in computed.items()}, PROGRESS_TIMEOUT)
         records.update(computed)
     return records
+
+
+# --- Rendered fragments of signed-in pages (the {% shared_fragment %} tag, course_tags) ----------
+#
+# A lesson's body is the same for every learner: it is kept for its address, with the content
+# version, page and live revision it was rendered from (links in it name other pages). The course
+# outline beside an item, and the outline on a course page, show one learner's progress: they are
+# kept under the learner's id and the address, with the progress key they were rendered from (it
+# names the learner, the enrolment, its cycle, the learner's stamp and the content version). A
+# fragment is used only when what it was rendered from is what the request has now, so it is only
+# ever read back for the learner it was rendered for, and any change to their records (a new
+# stamp) or to the course (a new version) renders it afresh. Fragments hold no CSRF token or CSP
+# nonce: those are rendered around them on every request. Keys name the address, not the page, so
+# PrefetchMiddleware reads them with the request's other entries, in one round trip.
+
+FRAGMENT_TIMEOUT = 60 * 60
+
+
+@dataclass(frozen=True)
+class Fragment:
+    key: str  # where it is kept
+    source: str  # what it was rendered from: it is used only when the request's is the same
+
+
+def _address(request):
+    where = f"{request._get_raw_host()}|{request.get_port()}|{request.path_info}"
+    return hashlib.sha256(where.encode()).hexdigest()
+
+
+def fragment_key(kind, request, user_id=None):
+    return f"fragment:{kind}:{user_id or '-'}:{_address(request)}"
+
+
+def lesson_body_fragment(page, request):
+    """Where a lesson's rendered body is kept, or None where it must be rendered each time: a
+    trainer's preview (a draft), and bodies with an external video (whose player HTML is looked up
+    and, when the provider is unreachable, shown as a link for a few minutes only)."""
+    if getattr(request, "is_preview", False) or not page.live:
+        return None
+    if any(
+        block.get("type") == "video" and (block.get("value") or {}).get("video")
+        for block in page.body.raw_data
+    ):
+        return None
+    return Fragment(
+        fragment_key("lesson-body", request), f"{content_version()}:{page.pk}:{page.live_revision_id}"
+    )
+
+
+def learner_outline_fragment(kind, progress, page, request):
+    """Where an outline rendered for one learner's progress is kept, on `page` (it marks where
+    they are), or None when there is no progress record to tell it by."""
+    if progress is None or not progress.cache_key or not request.user.is_authenticated:
+        return None
+    return Fragment(fragment_key(kind, request, request.user.pk), f"{progress.cache_key}:{page.pk}")
+
+
+def not_enrolled_outline_fragment(page, request):
+    """A course page's outline for anyone not enrolled: nobody's progress, no links."""
+    if getattr(request, "is_preview", False):
+        return None
+    return Fragment(fragment_key("course-outline", request), f"not-enrolled:{content_version()}:{page.pk}")
+
+
+def cached_fragment(fragment, render):
+    """The fragment's HTML kept from an earlier request, or `render()` (kept for the next)."""
+    found = request_cache.get(fragment.key)
+    if found is not None and found[0] == fragment.source:
+        return found[1]
+    html = render()
+    request_cache.set_many({fragment.key: (fragment.source, str(html))}, FRAGMENT_TIMEOUT)
+    return html
+
+
+def prefetch_signed_in(request):
+    """What a request reads (lms.request_cache prefetches it in one round trip): the content
+    version and, for a signed-in learner, their progress stamp and the fragments kept for the
+    address they ask for."""
+    user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
+    if not user_id:
+        return [VERSION_KEY]
+    return [
+        VERSION_KEY,
+        learner_stamp_key(user_id),
+        fragment_key("lesson-body", request),
+        fragment_key("course-nav", request, user_id),
+        fragment_key("course-outline", request, user_id),
+        fragment_key("course-outline", request),
+    ]
 
 
 class KnownViewRestrictionsMixin:

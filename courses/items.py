@@ -2,8 +2,9 @@
 
 courses knows its item types only through this registry, so it never imports the apps that add
 them. An app registers its page model (a subclass of `CourseItemMixin`) in its AppConfig.ready(),
-and the model answers for itself, in `done_item_ids`, which of its items a learner has done in the
-current cycle of their enrolment. Outlines and progress ask every registered type.
+and the model answers for itself, in `done_item_ids`, which of its items (pages from the outline,
+or their ids) a learner has done in the current cycle of their enrolment. Outlines and progress
+ask every registered type.
 """
 
 _item_types = []
@@ -25,9 +26,9 @@ def done_item_ids(enrolments, items):
     about its own items (a fixed number of queries per type, whatever the number of enrolments)."""
     done = {enrolment.pk: set() for enrolment in enrolments}
     for model in _item_types:
-        ids = [item.pk for item in items if isinstance(item, model)]
-        if not ids:
+        own = [item for item in items if isinstance(item, model)]
+        if not own:
             continue
-        for enrolment_id, item_ids in model.done_item_ids(enrolments, ids).items():
+        for enrolment_id, item_ids in model.done_item_ids(enrolments, own).items():
             done[enrolment_id] |= item_ids
     return done

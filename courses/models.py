@@ -246,8 +246,9 @@ class CourseItemMixin(KnownViewRestrictionsMixin, LearnerContextMixin):
         return ModulePage.objects.ancestor_of(self).first()
 
     @classmethod
-    def done_item_ids(cls, enrolments, item_ids):
-        """{enrolment pk: the ids among `item_ids` its learner has done in the current cycle}."""
+    def done_item_ids(cls, enrolments, items):
+        """{enrolment pk: the ids among `items` (pages of this type, or their ids) its learner has
+        done in the current cycle}."""
         raise NotImplementedError
 
 
@@ -342,7 +343,8 @@ class LessonPage(CourseItemMixin, Page):
         ]
 
     @classmethod
-    def done_item_ids(cls, enrolments, item_ids):
+    def done_item_ids(cls, enrolments, items):
+        item_ids = [getattr(item, "pk", item) for item in items]
         since = {enrolment.pk: enrolment.cycle_started_at for enrolment in enrolments}
         done = {pk: set() for pk in since}
         rows = LessonCompletion.objects.filter(enrolment_id__in=since, lesson_id__in=item_ids).values_list(

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
+from lms import request_cache
+
 from . import caching, notifications
 from .items import done_item_ids, item_types
 from .models import (
@@ -87,6 +89,9 @@ class Progress:
     next_item: Page | None
     resume_item: Page | None
     module_progress: dict  # module page id -> ModuleProgress
+    # The key of the cached record this was built from (courses.caching.progress_keys): it names
+    # the learner, so fragments rendered from this progress are cached under it.
+    cache_key: str = ""
 
     @property
     def percent(self):
@@ -140,6 +145,15 @@ def get_enrolment(user, course):
     return Enrolment.objects.filter(user=user, course=course).select_related("course").first()
 
 
+def request_enrolment(request, course):
+    """get_enrolment, read once per request: a course page's context providers (courses, surveys)
+    each ask for it."""
+    found = request.__dict__.setdefault("_course_enrolments", {})
+    if course.pk not in found:
+        found[course.pk] = get_enrolment(request.user, course)
+    return found[course.pk]
+
+
 def enrol(user, course):
     """Enrol a learner in a course; enrolling twice returns the first enrolment."""
     try:
@@ -163,10 +177,19 @@ def progress_for_enrolments(enrolments, outlines=None):
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    outlines = outlines or course_outlines([e.course for e in enrolments])
-    records = caching.cached_progress_records(enrolments, lambda missing: progress_records(missing, outlines))
+    keys = caching.progress_keys(enrolments)
+    if not outlines:
+        courses = [e.course for e in enrolments]
+        # The outlines and the progress records in one round trip to the shared cache.
+        request_cache.prefetch([*caching.outline_keys(courses).values(), *keys.values()])
+        outlines = course_outlines(courses)
+    records = caching.cached_progress_records(
+        enrolments, lambda missing: progress_records(missing, outlines), keys
+    )
     return {
-        enrolment.pk: build_progress(enrolment, outlines[enrolment.course_id], *records[enrolment.pk])
+        enrolment.pk: build_progress(
+            enrolment, outlines[enrolment.course_id], *records[enrolment.pk], cache_key=keys[enrolment.pk]
+        )
         for enrolment in enrolments
     }
 
@@ -192,7 +215,10 @@ def progress_records(enrolments, outlines):
 
 def forget_enrolment_progress(sender, instance, **kwargs):
     """For model signals of a learner's records (saved or deleted anywhere, the admin included)."""
-    user_id = Enrolment.objects.filter(pk=instance.enrolment_id).values_list("user_id", flat=True).first()
+    if type(instance).enrolment.is_cached(instance):  # made with its enrolment at hand: no query
+        user_id = instance.enrolment.user_id
+    else:
+        user_id = Enrolment.objects.filter(pk=instance.enrolment_id).values_list("user_id", flat=True).first()
     if user_id is not None:
         forget_progress(user_id)
 
@@ -210,7 +236,7 @@ def forget_progress(user):
     caching.forget_learner_progress(getattr(user, "pk", user))
 
 
-def build_progress(enrolment, outline, done_ids, viewed_ids, pending_ids):
+def build_progress(enrolment, outline, done_ids, viewed_ids, pending_ids, cache_key=""):
     module_progress = {}
     blocker = None
     for module in outline.modules:
@@ -238,13 +264,14 @@ def build_progress(enrolment, outline, done_ids, viewed_ids, pending_ids):
         next_item=next_item,
         resume_item=resume_item,
         module_progress=module_progress,
+        cache_key=cache_key,
     )
 
 
 def item_context(enrolment, page):
     """What a lesson or quiz page shows around itself: progress, previous and next item, lock."""
+    progress = course_progress(enrolment)  # reads the outline too, in the same round trip
     outline = course_outline(enrolment.course)
-    progress = course_progress(enrolment, outline)
     items = outline.items
     ids = [item.pk for item in items]
     index = ids.index(page.pk) if page.pk in ids else None
@@ -267,26 +294,28 @@ def item_context(enrolment, page):
 VISIT_RECORD_INTERVAL = timedelta(minutes=5)
 
 
-def record_visit(enrolment, page):
-    """Remember where the learner is (to resume there) and that a lesson was viewed."""
+def record_visit(enrolment, page, viewed_ids=None):
+    """Remember where the learner is (to resume there) and that a lesson was viewed.
+    `viewed_ids` (the lessons their progress says they viewed) spares a lookup of the view row."""
     now = timezone.now()
     last = enrolment.last_activity_at
     if enrolment.last_page_id == page.pk and last is not None and now - last < VISIT_RECORD_INTERVAL:
         return
     Enrolment.objects.filter(pk=enrolment.pk).update(last_page=page, last_activity_at=now)
     enrolment.last_page_id, enrolment.last_activity_at = page.pk, now
-    if isinstance(page, LessonPage):
-        try:
-            with transaction.atomic():
-                view, created = LessonView.objects.get_or_create(enrolment=enrolment, lesson=page)
-                if created:
-                    lesson_viewed.send(sender=LessonView, enrolment=enrolment, lesson=page)
-            if created:
-                forget_progress(enrolment.user_id)
-            else:
-                LessonView.objects.filter(pk=view.pk).update(last_viewed_at=now)
-        except IntegrityError:
-            pass
+    if not isinstance(page, LessonPage):
+        return
+    if viewed_ids is not None and page.pk in viewed_ids:
+        LessonView.objects.filter(enrolment=enrolment, lesson=page).update(last_viewed_at=now)
+        return
+    try:
+        with transaction.atomic():
+            LessonView.objects.create(enrolment=enrolment, lesson=page)
+            lesson_viewed.send(sender=LessonView, enrolment=enrolment, lesson=page)
+    except IntegrityError:  # viewed before (or by a concurrent request)
+        LessonView.objects.filter(enrolment=enrolment, lesson=page).update(last_viewed_at=now)
+        return
+    forget_progress(enrolment.user_id)
 
 
 class TaskNeedsApproval(Exception):

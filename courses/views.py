@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lms.storage import private_storage
 
-from . import media, offline, services
+from . import caching, media, offline, services
 from .access import (
     AccessRefused,
     LoginRequired,
@@ -105,28 +105,45 @@ def home_context(page, request):
 
 
 def course_page_context(page, request):
-    outline = services.course_outline(page)
-    enrolment = services.get_enrolment(request.user, page)
-    context = {"outline": outline, "enrolment": enrolment}
+    enrolment = services.request_enrolment(request, page)
+    # Progress first: it reads the outline with the learner's record, in one round trip.
+    progress = services.course_progress(enrolment) if enrolment else None
+    context = {"outline": services.course_outline(page), "enrolment": enrolment}
     if enrolment:
-        context["progress"] = services.course_progress(enrolment, outline)
+        context["progress"] = progress
+        context["outline_fragment"] = caching.learner_outline_fragment(
+            "course-outline", progress, page, request
+        )
+    else:
+        context["outline_fragment"] = caching.not_enrolled_outline_fragment(page, request)
     return context
 
 
 def item_page_context(page, request):
-    """What the gate found for this item (enrolment, outline, progress, previous and next item)."""
+    """What the gate found for this item (enrolment, outline, progress, previous and next item),
+    and where its outline is kept for this learner."""
     access = getattr(request, "course_access", None)
-    return access.context if access is not None and access.page.pk == page.pk else {}
+    if access is None or access.page.pk != page.pk:
+        return {}
+    return {
+        **access.context,
+        "outline_fragment": caching.learner_outline_fragment(
+            "course-nav", access.context.get("progress"), page, request
+        ),
+    }
 
 
 def lesson_page_context(page, request):
     """The learner's latest try at a practice task or activity, its history, and (for a plain
     practice task) the form to submit work; activities add their own forms (practice app)."""
     access = getattr(request, "course_access", None)
-    if access is None or access.page.pk != page.pk or not page.completed_by_submission:
+    if access is None or access.page.pk != page.pk:
         return {}
+    if not page.completed_by_submission:
+        return {"body_fragment": caching.lesson_body_fragment(page, request)}
     submission = page.task_submissions.filter(enrolment=access.enrolment).first()
     context = {
+        "body_fragment": caching.lesson_body_fragment(page, request),
         "submission": submission,
         "submission_records": list(submission.records.all()) if submission else [],
     }

@@ -41,7 +41,7 @@ def gate_course_items(page, request, serve_args, serve_kwargs):
             return locked_page_response(request, page, refusal)
         return refusal_response(request, refusal)
     request.course_access = access
-    services.record_visit(access.enrolment, page)
+    services.record_visit(access.enrolment, page, access.context["progress"].viewed_ids)
     return None
 
 

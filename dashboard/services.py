@@ -57,13 +57,15 @@ def learner_dashboard(user):
         rows.append(CourseRow(enrolment, progress[enrolment.pk], assignment, renewable, survey_url))
     # Assigned and overdue first, then by due date, then the rest.
     rows.sort(key=lambda r: (r.enrolment.completed_at is not None, r.due_date is None, r.due_date or today))
+    # Courses completed while the email address is not confirmed: their certificates wait. Only
+    # asked when a completed course has no certificate for its cycle (otherwise none can wait).
+    uncertified = any(e.completed_at is not None and (e.pk, e.cycle) not in current for e in enrolments)
     return {
         "rows": rows,
         "certificates": certificates,
-        # Courses completed while the email address is not confirmed: their certificates wait.
-        "waiting_for_email": list(waiting_for_email(user)),
+        "waiting_for_email": list(waiting_for_email(user)) if uncertified else [],
         "overdue_count": sum(1 for r in rows if r.is_overdue),
-        "recent_activity": recent_activity(user),
+        "recent_activity": recent_activity(user, certificates),
         "practice_work": practice_work(user),
         "today": today,
     }
@@ -88,8 +90,9 @@ def practice_work(user, limit=10):
     return sorted(submissions, key=lambda submission: order.get(submission.status, 3))
 
 
-def recent_activity(user, limit=6):
-    """The learner's latest completions, quiz results and certificates, newest first (3 queries)."""
+def recent_activity(user, certificates, limit=6):
+    """The learner's latest completions, quiz results and certificates (`certificates`: all of
+    theirs, newest first, as My learning lists them), newest first (2 queries)."""
 
     events = []
     for completion in (
@@ -106,7 +109,7 @@ def recent_activity(user, limit=6):
         verdict = "passed" if attempt.passed else "did not pass"
         score = format_percent(attempt.score)
         events.append((attempt.submitted_at, f"Scored {score} on “{attempt.quiz.title}” ({verdict})"))
-    for certificate in Certificate.objects.filter(user=user).order_by("-issued_at")[:limit]:
+    for certificate in certificates[:limit]:
         events.append((certificate.issued_at, f"Earned the certificate for “{certificate.course_title}”"))
     events.sort(key=lambda event: event[0], reverse=True)
     return events[:limit]

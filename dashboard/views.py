@@ -5,12 +5,15 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from courses.routing import use_cached_site
+
 from .privacy import learner_records, records_csv
 from .services import learner_dashboard
 
 
 @login_required
 def dashboard(request):
+    use_cached_site(request)
     return render(request, "dashboard/my_learning.html", learner_dashboard(request.user))
 
 

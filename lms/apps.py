@@ -14,6 +14,7 @@ class LmsConfig(AppConfig):
 
         from .accounts import join_organisation_on_confirmation, place_on_sign_up, verify_on_password_reset
         from .mfa import record_enrolment
+        from .permissions import connect_invalidation
         from .sso import confirm_vouched_address
 
         email_confirmed.connect(join_organisation_on_confirmation, dispatch_uid="lms-join-by-domain")
@@ -21,6 +22,7 @@ class LmsConfig(AppConfig):
         password_reset.connect(verify_on_password_reset, dispatch_uid="lms-verify-on-password-reset")
         social_account_added.connect(confirm_vouched_address, dispatch_uid="lms-sso-confirm-vouched-address")
         authenticator_added.connect(record_enrolment, dispatch_uid="lms-mfa-record-enrolment")
+        connect_invalidation()
 
 
 class LmsUsersAppConfig(WagtailUsersAppConfig):

@@ -192,7 +192,7 @@ class QuizPage(CourseItemMixin, Page):
         by_id = Question.objects.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
-    @property
+    @cached_property  # the quiz page shows it twice
     def question_count(self):
         return self.quiz_questions.count() + (self.random_count if self.random_category_id else 0)
 
@@ -215,14 +215,20 @@ class QuizPage(CourseItemMixin, Page):
         return [q.to_snapshot(rng, shuffle_options=self.shuffle_options) for q in questions]
 
     @classmethod
-    def done_item_ids(cls, enrolments, item_ids):
+    def done_item_ids(cls, enrolments, items):
         """Quizzes passed in each enrolment's current cycle, by each quiz's grading method (the
-        highest attempt counts, or the latest), in 2 queries."""
-        latest_only = set(
-            cls.objects.filter(pk__in=item_ids, grading_method=cls.GradingMethod.LATEST).values_list(
-                "pk", flat=True
+        highest attempt counts, or the latest): one query for quiz pages (the outline's), two for
+        their ids."""
+        if all(isinstance(item, QuizPage) for item in items):
+            item_ids = [item.pk for item in items]
+            latest_only = {item.pk for item in items if item.grading_method == cls.GradingMethod.LATEST}
+        else:
+            item_ids = [getattr(item, "pk", item) for item in items]
+            latest_only = set(
+                cls.objects.filter(pk__in=item_ids, grading_method=cls.GradingMethod.LATEST).values_list(
+                    "pk", flat=True
+                )
             )
-        )
         rows = Attempt.objects.filter(
             user_id__in={e.user_id for e in enrolments}, quiz_id__in=item_ids, submitted_at__isnull=False
         ).values_list("user_id", "quiz_id", "number", "passed", "started_at")

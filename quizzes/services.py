@@ -113,8 +113,11 @@ class QuizStatus:
         return self.review(attempt).answers
 
 
-def cycle_start(user, quiz):
-    """When the learner's current run through the course began (None: their first run)."""
+def cycle_start(user, quiz, enrolment=None):
+    """When the learner's current run through the course began (None: their first run). Pass
+    the learner's `enrolment` in the quiz's course when it is at hand (no query)."""
+    if enrolment is not None:
+        return enrolment.cycle_started_at
     return (
         Enrolment.objects.filter(user=user, course_id=quiz.get_parent().get_parent().pk)
         .values_list("cycle_started_at", flat=True)
@@ -122,17 +125,18 @@ def cycle_start(user, quiz):
     )
 
 
-def attempts_in_cycle(user, quiz):
+def attempts_in_cycle(user, quiz, enrolment=None):
     attempts = Attempt.objects.filter(user=user, quiz=quiz)
-    since = cycle_start(user, quiz)
+    since = cycle_start(user, quiz, enrolment)
     return attempts.filter(started_at__gte=since) if since else attempts
 
 
-def quiz_status(user, quiz):
-    attempts = list(attempts_in_cycle(user, quiz).order_by("-number"))
+def quiz_status(user, quiz, enrolment=None):
+    """The learner's attempts at a quiz; `enrolment` (theirs, in its course) saves a query."""
+    attempts = list(attempts_in_cycle(user, quiz, enrolment).order_by("-number"))
     in_progress = next((a for a in attempts if not a.is_submitted), None)
     if in_progress and close_if_expired(in_progress):
-        return quiz_status(user, quiz)
+        return quiz_status(user, quiz, enrolment)
     return QuizStatus(quiz=quiz, attempts=[a for a in attempts if a.is_submitted], in_progress=in_progress)
 
 

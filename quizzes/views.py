@@ -32,7 +32,7 @@ def quiz_page_context(page, request):
     access = getattr(request, "course_access", None)
     if access is None or access.page.pk != page.pk:
         return {}
-    return {"status": services.quiz_status(request.user, page)}
+    return {"status": services.quiz_status(request.user, page, access.enrolment)}
 
 
 def page_context(attempt, access, **extra):
@@ -220,7 +220,7 @@ def result_rows(attempt, review):
 def result_view(request, attempt, access):
     if not attempt.is_submitted:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
-    status = services.quiz_status(request.user, attempt.quiz)
+    status = services.quiz_status(request.user, attempt.quiz, access.enrolment)
     review = status.review(attempt)
     rows = result_rows(attempt, review)
     marked = [row for row in rows if "mark" in row]

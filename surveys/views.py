@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from courses.access import AccessRefused, open_course_item
 from courses.models import CoursePage
-from courses.services import get_enrolment
+from courses.services import request_enrolment
 from courses.views import refusal_response
 
 from .forms import SurveyForm
@@ -24,7 +24,7 @@ def course_page_context(page, request):
     completed the course and has not answered its survey for this completion."""
     if not request.user.is_authenticated:
         return {}
-    if open_survey_for(get_enrolment(request.user, page)) is None:
+    if open_survey_for(request_enrolment(request, page)) is None:
         return {}
     return {"survey_url": reverse("surveys:answer", args=[page.pk])}
 

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "lms.site_url.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The cache entries every signed-in request reads, in one round trip (lms/request_cache.py).
+    "lms.request_cache.PrefetchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After allauth's: staff reach the Wagtail admin only with a second step (lms/mfa.py).
@@ -249,7 +251,8 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # the site's templates (lms/templates/account/). Every way in goes through allauth's login, so its
 # rate limits apply: the Wagtail admin's and Wagtail's front-end login pages redirect there.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with permissions from the shared cache (lms/permissions.py).
+    "lms.permissions.CachedPermissionsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "lms.accounts.AccountAdapter"
