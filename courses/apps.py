@@ -10,7 +10,7 @@ class CoursesConfig(AppConfig):
         from lms.request_cache import register_prefetch
 
         from . import services, views
-        from .caching import connect_invalidation, prefetch_signed_in
+        from .caching import connect_invalidation, prefetch_common, prefetch_learner
         from .items import register_item_type
         from .models import CourseIndexPage, CourseItemMixin, CoursePage, HomePage, LessonPage
         from .page_context import register_context_provider
@@ -25,5 +25,6 @@ class CoursesConfig(AppConfig):
 
         connect_invalidation()
         services.connect_progress_invalidation()
-        register_prefetch(prefetch_signed_in)
+        register_prefetch(prefetch_common)
+        register_prefetch(prefetch_learner, with_user=True)
         register_prefetch(prefetch_route)

@@ -189,8 +189,8 @@ def forget_learner_progress(user_id):
 
 
 def progress_keys(enrolments):
-    """{enrolment pk: cache key} naming the enrolment, its cycle, its learner's stamp and the
-    content version."""
+    """{enrolment pk: what its record is computed from}: the content version, the learner, their
+    stamp, the enrolment and its cycle. A kept record is used only while this is unchanged."""
     stamp_keys = {learner_stamp_key(e.user_id) for e in enrolments}
     found = request_cache.get_many([VERSION_KEY, *stamp_keys])
     version = found.get(VERSION_KEY) or content_version()
@@ -200,16 +200,36 @@ def progress_keys(enrolments):
     }
 
 
-def cached_progress_records(enrolments, compute, keys=None):
-    """{enrolment pk: record} from the shared cache where there, else from `compute(missing
-    enrolments)`. `keys`: their progress_keys, when already known."""
-    keys = keys or progress_keys(enrolments)
+def progress_record_key(enrolment_id):
+    """Where an enrolment's progress record is kept (with what it was computed from): it names
+    the enrolment only, so the record can be read before the learner's stamp is known."""
+    return f"learner-progress-record:{enrolment_id}"
+
+
+def prefetch_progress(courses, enrolments):
+    """Read the courses' outlines and the enrolments' records and stamps in one round trip."""
+    request_cache.prefetch(
+        [
+            *outline_keys(courses).values(),
+            *(progress_record_key(e.pk) for e in enrolments),
+            *{learner_stamp_key(e.user_id) for e in enrolments},
+        ]
+    )
+
+
+def cached_progress_records(enrolments, compute, sources=None):
+    """{enrolment pk: record} from the shared cache where kept and still current, else from
+    `compute(missing enrolments)`. `sources`: their progress_keys, when already known."""
+    sources = sources or progress_keys(enrolments)
+    keys = {e.pk: progress_record_key(e.pk) for e in enrolments}
     found = request_cache.get_many(list(keys.values()))
-    records = {pk: found[key] for pk, key in keys.items() if key in found}
+    records = {pk: found[key][1] for pk, key in keys.items() if key in found and found[key][0] == sources[pk]}
     missing = [e for e in enrolments if e.pk not in records]
     if missing:
         computed = compute(missing)
-        request_cache.set_many({keys[pk]: value for pk, value in computed.items()}, PROGRESS_TIMEOUT)
+        request_cache.set_many(
+            {keys[pk]: (sources[pk], value) for pk, value in computed.items()}, PROGRESS_TIMEOUT
+        )
         records.update(computed)
     return records
 
@@ -286,20 +306,23 @@ def cached_fragment(fragment, render):
     return html
 
 
-def prefetch_signed_in(request):
-    """What a request reads (lms.request_cache prefetches it in one round trip): the content
-    version and, for a signed-in learner, their progress stamp and the fragments kept for the
-    address they ask for."""
+def prefetch_common(request):
+    """For lms.request_cache, read at the start of every request: the content version and the
+    fragments kept for the address that are the same for everyone (a lesson body, a course
+    outline without progress)."""
+    return [VERSION_KEY, fragment_key("lesson-body", request), fragment_key("course-outline", request)]
+
+
+def prefetch_learner(request):
+    """For lms.request_cache, read with the request's next read from the cache: the signed-in
+    learner's progress stamp and the outlines kept for them at this address."""
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
     if not user_id:
-        return [VERSION_KEY]
+        return []
     return [
-        VERSION_KEY,
         learner_stamp_key(user_id),
-        fragment_key("lesson-body", request),
         fragment_key("course-nav", request, user_id),
         fragment_key("course-outline", request, user_id),
-        fragment_key("course-outline", request),
     ]
 
 

@@ -18,8 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from lms import request_cache
-
 from . import caching, notifications
 from .items import done_item_ids, item_types
 from .models import (
@@ -177,12 +175,11 @@ def progress_for_enrolments(enrolments, outlines=None):
     enrolments = list(enrolments)
     if not enrolments:
         return {}
+    courses = [e.course for e in enrolments]
+    # The outlines, the progress records and the learner's stamp in one round trip to the cache.
+    caching.prefetch_progress([] if outlines else courses, enrolments)
     keys = caching.progress_keys(enrolments)
-    if not outlines:
-        courses = [e.course for e in enrolments]
-        # The outlines and the progress records in one round trip to the shared cache.
-        request_cache.prefetch([*caching.outline_keys(courses).values(), *keys.values()])
-        outlines = course_outlines(courses)
+    outlines = outlines or course_outlines(courses)
     records = caching.cached_progress_records(
         enrolments, lambda missing: progress_records(missing, outlines), keys
     )

@@ -51,11 +51,15 @@ def bump_permissions_version(**kwargs):
     transaction.on_commit(_incr_version)
 
 
+def prefetch_version(request):
+    """For lms.request_cache: the version, read at the start of every request."""
+    return [VERSION_KEY]
+
+
 def prefetch_permissions(request):
-    """For lms.request_cache: the version and the signed-in person's entry, with the other
-    entries every request reads."""
+    """For lms.request_cache: the signed-in person's entry, read with the request's next read."""
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
-    return [VERSION_KEY, permissions_key(user_id)] if user_id else []
+    return [permissions_key(user_id)] if user_id else []
 
 
 def connect_invalidation():
@@ -73,7 +77,8 @@ def connect_invalidation():
             signal.connect(
                 bump_permissions_version, sender=model, dispatch_uid=f"lms-perms-{model.__name__}-{name}"
             )
-    request_cache.register_prefetch(prefetch_permissions)
+    request_cache.register_prefetch(prefetch_version)
+    request_cache.register_prefetch(prefetch_permissions, with_user=True)
 
 
 class CachedPermissionsBackend(ModelBackend):

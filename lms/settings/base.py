@@ -218,7 +218,8 @@ else:
     }
 # Sessions read from the shared cache, written through to the database (which keeps them across
 # a cache flush): no session query on most signed-in requests.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# (lms/sessions.py: the same engine, read in the request's one prefetch from the cache.)
+SESSION_ENGINE = "lms.sessions"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
