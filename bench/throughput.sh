@@ -44,6 +44,7 @@ PAGES=(
   "anonymous_throughput_courses|anonymous GET /courses/|/courses/|"
   "anonymous_throughput_courses_public_servants|anonymous GET /courses/public-servants/|/courses/public-servants/|"
   "anonymous_throughput_courses_audience_councillors|anonymous GET /courses/?audience=councillors|/courses/?audience=councillors|"
+  "signed_in_bare_view|bare Django view /bench/ok/ with a learner's session (session and user read)|/bench/ok/|$SESSION"
   "signed_in_lesson|signed-in learner, lesson $LESSON|$LESSON|$SESSION"
   "signed_in_course|signed-in learner, course $COURSE|$COURSE|$SESSION"
   "signed_in_my_learning|signed-in learner, My learning|/my-learning/|$SESSION"
