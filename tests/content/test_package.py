@@ -122,7 +122,10 @@ def rich_course():
         knowledge, "Check your knowledge", questions, pass_mark=70, time_limit_minutes=15
     )
     add_child(knowledge, LessonPage(title="After the quiz", body=[("text", "<p>Well done.</p>")]))
-    quiz_factories.make_quiz(knowledge, "A second check")  # two quizzes in one module
+    extra = quiz_factories.make_true_false(quiz_factories.bank("Extra bank"), name="Drawn at random")
+    quiz_factories.make_quiz(  # two quizzes in one module, the second with a random draw
+        knowledge, "A second check", random_category=extra.category, random_count=1
+    )
     make_draft_post(practice, "Draft a pool post", platform="Bluesky", words_to_avoid="asap\nFYI")
     make_scenario(practice)
     make_reflection(practice)
@@ -277,7 +280,7 @@ def test_a_course_exported_and_imported_into_a_fresh_site_is_the_same_course(ric
     lesson = LessonPage.objects.descendant_of(course).get(slug="knowledge-lesson-1")
     link = LessonPage.objects.descendant_of(course).get(slug="practice-lesson-1").url
     assert f'href="{link}"' in lesson.body[0].value.source  # the link points into the new course
-    assert result.media == 3 and result.questions == 8
+    assert result.media == 3 and result.questions == 9
 
 
 def test_a_shipped_course_travels_in_the_loaders_own_format(loaded_courses):
@@ -308,7 +311,9 @@ def test_importing_a_course_the_site_has_makes_a_draft_copy_beside_it(rich_cours
     copy = result.course
     assert result.renamed_from == rich_course.slug and copy.slug == f"{rich_course.slug}-imported"
     assert not copy.live and not Page.objects.descendant_of(copy).filter(live=True).exists()
-    assert Question.objects.count() == questions_before + 8  # new questions, in new categories
+    assert Question.objects.count() == questions_before + 9  # new questions, in new categories
+    drawing = QuizPage.objects.descendant_of(copy).get(slug="a-second-check")
+    assert [q.name for q in drawing.random_category.questions.all()] == ["Drawn at random"]
     quiz = QuizPage.objects.descendant_of(copy).get(slug="check-your-knowledge")
     assert quiz.questions()[0].category.name == "Posting for councils: Check your knowledge"
     assert quiz.questions()[1].default_mark == 2 and quiz.questions()[0].outcome.code == "K1"
@@ -429,6 +434,10 @@ def test_a_trainer_exports_a_course_and_imports_it_from_the_admin(client, traine
     export_url = reverse("course_package:export", args=(rich_course.pk,))
     assert export_url in edit.content.decode()
 
+    catalogue = client.get(reverse("wagtailadmin_explore", args=(rich_course.get_parent().pk,)))
+    assert reverse("course_package:import") in catalogue.content.decode()
+    form = client.get(reverse("course_package:import"))
+    assert form.status_code == 200 and 'for="id_package"' in form.content.decode()
     response = client.get(export_url)
 
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
