@@ -2,7 +2,6 @@
 never joined to an existing one by email address), which course the platform's link opens, where
 their grade goes, and the deep linking answer listing the courses an instructor chose."""
 
-import hashlib
 import secrets
 import urllib.parse
 
@@ -55,11 +54,10 @@ def _free_email(claims):
     return None if User.objects.filter(email__iexact=email).exists() else email
 
 
-def _stand_in_email(platform, subject):
+def _stand_in_email():
     """An address for an account whose platform gave none, or gave one another account has. The
     .invalid domain never receives mail (RFC 2606); the learner may change it under Your details."""
-    digest = hashlib.sha256(f"{platform.pk}:{subject}".encode()).hexdigest()[:20]
-    return f"lti-{digest}@lti.invalid"
+    return f"lti-{secrets.token_hex(10)}@lti.invalid"
 
 
 def learner_for_launch(launch):
@@ -72,8 +70,13 @@ def learner_for_launch(launch):
         try:
             with transaction.atomic():
                 link = _new_learner(launch)
-        except IntegrityError:  # the same person's second launch won a race
-            link = LtiUserLink.objects.select_related("user").get(platform=platform, subject=subject)
+        except IntegrityError:  # the same person's second launch won a race, or the address was taken
+            link = (
+                LtiUserLink.objects.filter(platform=platform, subject=subject).select_related("user").first()
+            )
+            if link is None:
+                with transaction.atomic():
+                    link = _new_learner(launch, platform_email=False)
     user = link.user
     if not user.is_active:
         raise LaunchError("This account is switched off. Ask GovSocial Academy's administrators.", 403)
@@ -89,11 +92,11 @@ def learner_for_launch(launch):
     return user
 
 
-def _new_learner(launch):
+def _new_learner(launch, platform_email=True):
     platform = launch.platform
-    email = _free_email(launch.claims)
+    email = _free_email(launch.claims) if platform_email else None
     user = User.objects.create_user(
-        email=email or _stand_in_email(platform, launch.subject), full_name=_full_name(launch.claims)
+        email=email or _stand_in_email(), full_name=_full_name(launch.claims)
     )  # no password: create_user(password=None) makes an unusable one
     primary_email_address(user)  # unconfirmed, so certificates wait until the learner confirms it
     # The platform vouches only for addresses at its own organisation's verified domains (the same
