@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 # When make started: `make run` prints how long its set-up took.
 STARTED := $(shell date +%s.%N)
 
-.PHONY: run demo test test-postgres doctor setup system-packages system-packages-test lint check bench clean
+.PHONY: run demo test test-postgres doctor setup system-packages system-packages-test lint check bench scale-test clean
 
 # Reinstall the Python packages only when pyproject.toml changes (uv when there is one, else pip).
 $(VENV)/.installed: pyproject.toml scripts/install-ralph.sh
@@ -88,3 +88,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/quiz_bench.py
 	PG_URL=$(PG_URL) $(BIN)/python bench/reports_bench.py
 	bash bench/throughput.sh
+
+## scale-test: two gunicorn app servers behind HAProxy, two certificate workers, PostgreSQL and
+## Redis under Locust's simulated learners for a fixed time, one server and one worker killed
+## mid-run, then the database checked (not part of `make test`; README 'Running on several servers')
+scale-test: $(VENV)/.installed
+	@scripts/install-system-packages.sh --scale
+	@scripts/install-python-packages.sh --scale
+	PG_URL=$(PG_URL:/test=/postgres) $(BIN)/python scale/run.py $(SCALE_ARGS)

@@ -3,6 +3,7 @@
 #   runtime: WeasyPrint's libraries (libharfbuzz-subset0 makes PDFs ~6x faster) and certificate fonts
 #   tests (with --test): Chromium for browser tests, zbar (QR decoding), poppler (PDF to image)
 #   benchmark (with --bench): wrk (HTTP load on loopback), redis-cli
+#   scale test (with --scale): HAProxy (the load balancer), Redis, openssl (its TLS certificate)
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core)
@@ -10,6 +11,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium zbar-tools poppler-utils)
 elif [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk redis-tools curl)
+elif [[ "${1:-}" == "--scale" ]]; then
+  packages+=(haproxy redis-server redis-tools openssl)
 fi
 
 missing=()
