@@ -25,6 +25,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from courses.models import Enrolment
 from courses.services import add_months
@@ -41,6 +43,9 @@ from .signals import certificate_issued, certificate_revoked
 logger = logging.getLogger(__name__)
 
 RETRY_DELAY = timedelta(seconds=15)  # times the attempt number, when the backend can defer
+# A render stops at CERTIFICATE_RENDER_TIMEOUT; one a worker claimed longer ago than that plus this
+# margin lost its worker (killed, out of memory, machine gone) and will never finish on its own.
+STALLED_RENDER_MARGIN = timedelta(seconds=30)
 
 
 def download_filename(certificate):
@@ -200,6 +205,39 @@ def ensure_pdf_queued(certificate):
     never_queued = certificate.render_generation == 0 and not ready
     if missing_file or never_queued:
         request_render(certificate)
+    elif certificate.render_status == Certificate.RenderStatus.PENDING:
+        requeue_stalled_renders(certificate)
+
+
+def requeue_stalled_renders(certificate=None):
+    """Render again the certificates (or this one) whose render lost its worker mid-way: the
+    database queue leaves such a task "running" for ever, and the learner would see "being
+    prepared" for ever. The task is marked failed and a still-pending certificate gets a new render
+    (a new generation, so the lost one could never store a file). Returns the certificates queued
+    again. `render_certificates --stalled` runs it from cron; the download page for its own."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CERTIFICATE_RENDER_TIMEOUT) - STALLED_RENDER_MARGIN
+    stalled = DBTaskResult.objects.running().filter(
+        task_path=render_certificate_task.module_path, started_at__lt=cutoff
+    )
+    if certificate is not None:
+        stalled = stalled.filter(args_kwargs__args__0=certificate.pk)
+    requeued = []
+    for result in stalled:
+        given_up = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path="certificates.services.WorkerStopped",
+            traceback="The worker stopped during the render.",
+        )
+        certificate_id, generation = result.args_kwargs["args"][:2]
+        lost = Certificate.objects.filter(
+            pk=certificate_id, render_generation=generation, render_status=Certificate.RenderStatus.PENDING
+        ).first()
+        if given_up and lost is not None:  # another caller may have taken this one at the same moment
+            logger.warning("Certificate %s: its worker stopped during the render; queued again.", lost.pk)
+            request_render(lost)
+            requeued.append(lost)
+    return requeued
 
 
 def run_render(certificate_id, generation):

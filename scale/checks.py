@@ -146,7 +146,11 @@ def _check_certificates(ledger, problems, figures):
             problems.append(f"certificate {certificate.pk}'s PDF does not name {certificate.learner_name}")
         figures["certificate PDFs checked"] += 1
     storage = Certificate._meta.get_field("pdf").storage
-    on_disk = set(_files_under(storage, "certificates"))
+    # Every file of these certificates (named by their codes) is the one their row points to.
+    codes = tuple(certificate.code for certificate in certificates)
+    on_disk = {
+        name for name in _files_under(storage, "certificates") if name.rsplit("/", 1)[-1].startswith(codes)
+    }
     if on_disk != stored_names:
         problems.append(f"stray certificate files: {sorted(on_disk - stored_names)[:5]}")
     owners = dict(Certificate.objects.values_list("code", "user__email"))

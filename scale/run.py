@@ -332,7 +332,7 @@ def run(args):
         if not ledger_file.exists():
             raise RuntimeError("Locust wrote no ledger:\n" + processes.log_tail("locust"))
         drain_started = time.monotonic()
-        pending = wait_for_certificates(database_url, timeout=args.drain)
+        pending = wait_for_certificates(database_url, env, timeout=args.drain)
         drained_in = round(time.monotonic() - drain_started, 1)
 
         report_file = work / "report.json"
@@ -377,7 +377,7 @@ def run(args):
         )
     except BaseException as error:
         if os.environ.get("SCALE_HOLD_ON_ERROR"):  # leave everything running a while, to look at
-            print(f"Failed ({error!r}); holding for {os.environ['SCALE_HOLD_ON_ERROR']} s: {work}", flush=True)
+            print(f"Failed ({error!r}); holding: {work}", flush=True)
             time.sleep(int(os.environ["SCALE_HOLD_ON_ERROR"]))
         raise
     finally:
@@ -406,9 +406,12 @@ def wait_for_render(database_url, worker_id, timeout):
     return False
 
 
-def wait_for_certificates(database_url, timeout):
-    """Give the surviving worker time to render what is queued. Returns how many are still pending."""
+def wait_for_certificates(database_url, env, timeout, cron_every=15):
+    """Give the surviving worker time to render what is queued, running `render_certificates
+    --stalled` every `cron_every` s as cron would (it queues again a render whose worker was
+    killed, once past its time bound). Returns how many certificates are still pending."""
     deadline = time.monotonic() + timeout
+    next_cron = time.monotonic()
     with psycopg.connect(database_url, autocommit=True) as connection:
         while True:
             (pending,) = connection.execute(
@@ -416,6 +419,9 @@ def wait_for_certificates(database_url, timeout):
             ).fetchone()
             if pending == 0 or time.monotonic() > deadline:
                 return pending
+            if time.monotonic() >= next_cron:
+                manage(env, "render_certificates", "--stalled")
+                next_cron = time.monotonic() + cron_every
             time.sleep(1)
 
 
@@ -459,7 +465,7 @@ def main():
     parser.add_argument("--learners", type=int, default=60, help="learner accounts to go through")
     parser.add_argument("--duration", type=int, default=90, help="seconds of load")
     parser.add_argument("--app-workers", type=int, default=2, help="gunicorn workers per app server")
-    parser.add_argument("--drain", type=int, default=60, help="seconds to wait for queued certificates")
+    parser.add_argument("--drain", type=int, default=120, help="seconds to wait for queued certificates")
     parser.add_argument("--no-kill", action="store_true", help="do not kill a server and a worker mid-run")
     parser.add_argument("--keep-db", action="store_true", help=f"keep the {DATABASE} database")
     parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs")
