@@ -317,6 +317,8 @@ def run(args):
             locust_env,
         )
         locust_start = time.monotonic()
+        locust_wall_start = time.time()
+        load_at_start = os.getloadavg()[0]
         kill = {"at_s": None, "worker_was_rendering": None}
         if not args.no_kill:
             time.sleep(args.duration / 2 - 5)
@@ -353,6 +355,8 @@ def run(args):
                 "locust_users": args.users,
                 "duration_s": args.duration,
                 "killed": kill,
+                "machine": f"{os.cpu_count()} cores, load average {load_at_start:.1f} when Locust started",
+                "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             },
             "steps": ledger["steps"],
             "total": ledger["total"],
@@ -361,6 +365,10 @@ def run(args):
                 "finished": ledger["journeys"]["finished"],
                 "abandoned": ledger["journeys"]["abandoned"],
             },
+            # Each failed try (the learner's browser tried again), seconds after Locust started.
+            "errors": [
+                {**error, "at": round(error["at"] - locust_wall_start, 1)} for error in ledger["errors"][:50]
+            ],
             "certificates_pending_after_drain": pending,
             "drain_s": drained_in,
             "checks": report,
