@@ -23,7 +23,8 @@ from wagtail.models import Page
 from content.package import PackageError, export_course, import_package
 from courses.factories import add_child, make_course_pages, make_user
 from courses.models import CoursePage, LearningOutcome, LessonPage, ModulePage
-from lms.models import User
+from lms.models import Organisation, User
+from lms.scoping import set_organisation_managers
 from practice.factories import make_draft_post, make_reflection, make_scenario
 from quizzes import factories as quiz_factories
 from quizzes.models import Question, QuestionCategory, QuizPage
@@ -464,6 +465,21 @@ def test_a_learner_can_neither_export_nor_import(client, rich_course, package):
         reverse("course_package:import"), {"package": SimpleUploadedFile("course.zip", package)}
     )
     assert export.status_code in (302, 404) and imported.status_code in (302, 404)
+    assert not CoursePage.objects.filter(slug__endswith="-imported").exists()
+
+
+def test_an_organisation_manager_in_the_admin_can_neither_export_nor_import(client, rich_course, package):
+    manager = make_user(email="manager@example.gov.au")
+    set_organisation_managers(Organisation.objects.create(name="Riverbend Shire"), [manager])
+    sign_in_to_admin(client, manager)
+
+    export = client.get(reverse("course_package:export", args=(rich_course.pk,)))
+    imported = client.post(
+        reverse("course_package:import"), {"package": SimpleUploadedFile("c.zip", package)}
+    )
+
+    assert export.status_code == 404  # the same answer as for a course that does not exist
+    assert imported.status_code == 302 and imported["Location"] == reverse("wagtailadmin_home")
     assert not CoursePage.objects.filter(slug__endswith="-imported").exists()
 
 
