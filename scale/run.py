@@ -14,6 +14,8 @@ Prints a table (per step: requests, errors, p50, p95) and the checks; writes sca
 Exits 1 when a check fails. Everything it started is stopped, even on failure or Ctrl+C.
 
     python scale/run.py [--users 8] [--learners 60] [--duration 90] [--no-kill] [--keep-db]
+
+SCALE_HOLD_ON_ERROR=SECONDS leaves everything running that long after a failure, to look at.
 """
 
 import argparse
