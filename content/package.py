@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail import blocks
 from wagtail.documents import get_document_model
@@ -481,6 +481,13 @@ class CourseWriter:
         return data
 
 
+class PlainDumper(yaml.SafeDumper):
+    """Writes every value out in full: no anchors and aliases, which the importer refuses."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 def export_course(course, out):
     """Write `course` (a live CoursePage) as a package to the binary file `out`; returns the
     warnings (blocks left out because their image or file was deleted). PackageError if a quiz
@@ -488,7 +495,9 @@ def export_course(course, out):
     if not course.live:
         raise PackageError(f"“{course.title}” is not published: publish it before exporting it.")
     writer = CourseWriter(course)
-    course_yaml = yaml.safe_dump(writer.course_data(), allow_unicode=True, sort_keys=False, width=100)
+    course_yaml = yaml.dump(
+        writer.course_data(), Dumper=PlainDumper, allow_unicode=True, sort_keys=False, width=100
+    )
     header = (
         f"# {course.title}: a GovSocial Academy course package (content/README.md describes this file).\n"
     )
@@ -872,7 +881,11 @@ def import_package(upload, *, publish=False, user=None):
     try:
         manifest = unpack(upload, folder)
         try:
-            data = yaml.safe_load(Path(folder, COURSE_FILE).read_text(encoding="utf-8"))
+            text = Path(folder, COURSE_FILE).read_text(encoding="utf-8")
+            # An alias repeats a node without its bytes (a "billion laughs"): never in an export.
+            if any(isinstance(token, yaml.AliasToken | yaml.AnchorToken) for token in yaml.scan(text)):
+                raise PackageError("course.yaml uses YAML anchors or aliases (& and *); a package has none.")
+            data = yaml.safe_load(text)
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             raise PackageError(f"course.yaml is not valid YAML: {error}") from error
         if not isinstance(data, dict) or not data.get("slug"):
@@ -896,5 +909,15 @@ def import_package(upload, *, publish=False, user=None):
         )
     except ContentError as error:
         raise PackageError(f"Nothing was imported: {error}") from error
+    except ValidationError as error:  # a page's own checks (Page.full_clean on saving its revision)
+        raise PackageError(
+            f"Nothing was imported: a page is not valid: {'; '.join(error.messages)}"
+        ) from error
+    except (IntegrityError, AttributeError, KeyError, TypeError, ValueError) as error:
+        # course.yaml edited by hand into something the loader cannot read
+        raise PackageError(
+            f"Nothing was imported: course.yaml is not in the shape of a course package "
+            f"({type(error).__name__}: {error})."
+        ) from error
     finally:
         shutil.rmtree(folder, ignore_errors=True)

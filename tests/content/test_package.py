@@ -381,6 +381,10 @@ def test_bad_packages_are_refused_with_a_clear_reason_and_nothing_imported(packa
     tampered = rewrite(package, {"course/course.yaml": b"slug: x\n"}, fix_checksums=False)
     assert "does not match its checksum" in refused(tampered)
     assert "not in the manifest" in refused(rewrite(package, extra=[("course/extra.gift", b"x")]))
+    odd = b"slug: x\ntitle: X\nsummary: X\nmodules: [just a string]\n"
+    assert "not in the shape of a course package" in refused(rewrite(package, {"course/course.yaml": odd}))
+    laughs = b"slug: x\na: &a [lol, lol]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    assert "anchors or aliases" in refused(rewrite(package, {"course/course.yaml": laughs}))
     video = next(n for n in zipfile.ZipFile(io.BytesIO(package)).namelist() if n.endswith(".mp4"))
     assert "is not an MP4 or WebM video" in refused(rewrite(package, {video: b"MZ not a video"}))
     image = name_of(package, "media/images/")
