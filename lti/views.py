@@ -5,6 +5,7 @@ own form is an ordinary CSRF-protected POST."""
 
 import urllib.parse
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.core import signing
 from django.http import HttpResponseRedirect, JsonResponse
@@ -81,7 +82,9 @@ def resource_link_launch(request, checked):
     open the course."""
     link = services.resource_link_for_launch(checked)
     user = services.learner_for_launch(checked)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # The site's own account backend (first in the list): a session names its backend, and one not
+    # in AUTHENTICATION_BACKENDS is not signed in at all.
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     try:
         open_course_item(request, link.course, enrolled=False)  # the course's Wagtail privacy
     except AccessRefused as refusal:

@@ -71,6 +71,8 @@ def test_a_first_launch_makes_the_learner_signs_them_in_enrols_and_opens_the_cou
     assert target.lineitem_url == f"{lti_platform.url}/lineitems/{link_id}"
     assert target.scores_url == f"{lti_platform.url}/lineitems/{link_id}/scores"
     assert client.get(course.url).status_code == 200
+    my_learning = client.get("/my-learning/")  # signed in for the pages that follow, not only this session
+    assert my_learning.status_code == 200 and my_learning.wsgi_request.user == user
 
     # The next launch of the same person finds the same account.
     client.logout()
