@@ -123,7 +123,16 @@ def _outline_modules(courses):
     under_any = Q()
     for course in courses:
         under_any |= Q(path__startswith=course.path, depth__gt=course.depth)
-    pages = Page.objects.filter(under_any).live().type(ModulePage, *item_types()).specific().order_by("path")
+    # Without their StreamFields (lesson bodies, rubrics): the outline is kept in the shared cache
+    # and read on every signed-in page, which shows titles and links, never bodies.
+    pages = (
+        Page.objects.filter(under_any)
+        .live()
+        .type(ModulePage, *item_types())
+        .specific()
+        .defer_streamfields()
+        .order_by("path")
+    )
     modules = {course.pk: [] for course in courses}
     by_path = sorted(courses, key=lambda c: c.path)
     for page in pages:

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from lms.storage import private_storage
 
@@ -259,6 +260,9 @@ def module_pdf_view(request, module_id):
         raise Http404("No such module.") from refusal
     outline = services.course_outline(access.course)
     items = next(m.items for m in outline.modules if m.page.pk == module.pk)
+    # The outline's pages come without their bodies: read them with their bodies, in one go.
+    with_bodies = {page.pk: page for page in Page.objects.filter(pk__in=[i.pk for i in items]).specific()}
+    items = [with_bodies[item.pk] for item in items if item.pk in with_bodies]
     name = offline.module_pdf(module, access.course, [item for item in items if _may_read(request, item)])
     response = FileResponse(
         private_storage().open(name, "rb"),
