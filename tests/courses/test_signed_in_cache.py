@@ -186,7 +186,7 @@ def test_a_lesson_read_after_the_one_before_takes_as_few_queries(learner, django
 
 
 def outline_item(html, title):
-    item = next(i for i in html.split('<li class="outline-item')[1:] if f">{title}<" in i)
+    item = next(i for i in html.split('<li class="outline-item')[1:] if title in i)
     return " ".join(item.split("</li>")[0].split())
 
 
@@ -241,3 +241,41 @@ def test_permissions_come_from_the_cache_until_they_change(client, learner):
     assert "wagtail-userbar" in client.get(course.url).content.decode()
     learner.groups.remove(editors)
     assert "wagtail-userbar" not in client.get(course.url).content.decode()
+
+
+def test_a_course_page_outline_kept_for_one_learner_is_never_shown_to_another(learner, other_learner):
+    """The outline on a course page is kept for each enrolled learner, and once for everyone
+    not enrolled: neither is read for anyone else."""
+    course = make_course(title="Kept outline course", lessons_per_module=2, quiz=False)
+    first, _ = lessons_of(course)
+    complete_lesson(enrol(learner, course), first)
+    alex, sam = signed_in(learner), signed_in(other_learner)
+    for _ in range(2):  # the second round reads what the first one kept
+        alex_html = alex.get(course.url).content.decode()
+        sam_html = sam.get(course.url).content.decode()
+        assert f'href="{first.url}"' in alex_html
+        assert "complete)" in outline_item(alex_html, first.title)
+        assert f'href="{first.url}"' not in sam_html
+        assert "complete)" not in outline_item(sam_html, first.title)
+        assert "Enrol in this course" in sam_html
+    enrol(other_learner, course)
+    html = sam.get(course.url).content.decode()
+    assert f'href="{first.url}"' in html and "complete)" not in outline_item(html, first.title)
+
+
+def test_signing_out_and_in_as_someone_else_shows_their_own_pages(client, learner, other_learner):
+    """The session is read with the request's other cache entries (lms/sessions.py): a new
+    session is read afresh, never the one before it."""
+    course = make_course(title="Shared browser course", quiz=False)
+    (lesson,) = lessons_of(course)
+    complete_lesson(enrol(learner, course), lesson)
+    enrol(other_learner, course)
+    client.force_login(learner)
+    assert learner.full_name in client.get(reverse("dashboard")).content.decode()
+    assert "complete)" in outline_item(client.get(lesson.url).content.decode(), lesson.title)
+    client.post(reverse("account_logout"))
+    assert client.get(reverse("dashboard")).status_code == 302
+    client.force_login(other_learner)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert other_learner.full_name in html and learner.full_name not in html
+    assert "complete)" not in outline_item(client.get(lesson.url).content.decode(), lesson.title)
