@@ -58,12 +58,12 @@ _doctor-run:
 _doctor-test:
 	@scripts/doctor.sh --test
 
-## test: the whole suite on SQLite across $(WORKERS) processes (on PostgreSQL when DATABASE_URL is set);
-## idle workers take tests queued for busy ones (worksteal), so a few long browser tests do not leave
-## one process working alone at the end
+## test: the whole suite on SQLite across $(WORKERS) processes (on PostgreSQL when DATABASE_URL is set).
+## Not --dist worksteal: a worker that steals tests from the end of another's queue (the browser tests,
+## which empty the database when they end) would run its own plain tests after them on an empty database
 test: _doctor-test system-packages-test $(VENV)/.installed
 	@mkdir -p var
-	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist worksteal) $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS)) $(PYTEST_ARGS)
 	@scripts/postgres-hint.sh
 
 ## test-postgres: the whole suite on the PostgreSQL server at $(PG_URL)
