@@ -674,9 +674,10 @@ def course_cards(user, courses):
     courses = list(courses)
     if not user.is_authenticated or not courses:
         return [CourseCard(course) for course in courses]
-    enrolments = list(
-        Enrolment.objects.filter(user=user, course__in=courses).select_related("course", "assignment")
-    )
+    enrolments = list(Enrolment.objects.filter(user=user, course__in=courses).select_related("assignment"))
+    by_pk = {course.pk: course for course in courses}
+    for enrolment in enrolments:  # the courses at hand, rather than joining them again
+        enrolment.course = by_pk[enrolment.course_id]
     progress = progress_for_enrolments(enrolments)
     states = {e.course_id: CourseState(e, progress[e.pk], getattr(e, "assignment", None)) for e in enrolments}
     return [CourseCard(course, states.get(course.pk)) for course in courses]
