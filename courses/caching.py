@@ -306,11 +306,32 @@ def cached_fragment(fragment, render):
     return html
 
 
+def catalogue_courses_key(audience):
+    return f"catalogue-courses:{audience}"
+
+
+def kept_for_version(key, scope, compute):
+    """`compute()`, kept at `key` with the content version and the `scope` (such as a page's id)
+    it was computed for, and used only while both are the same."""
+    version = content_version()
+    found = request_cache.get(key)
+    if found is not None and found[0] == (version, scope):
+        return found[1]
+    value = compute()
+    request_cache.set_many({key: ((version, scope), value)}, TIMEOUT)
+    return value
+
+
 def prefetch_common(request):
-    """For lms.request_cache, read at the start of every request: the content version and the
+    """For lms.request_cache, read at the start of every request: the content version, the
     fragments kept for the address that are the same for everyone (a lesson body, a course
-    outline without progress)."""
-    return [VERSION_KEY, fragment_key("lesson-body", request), fragment_key("course-outline", request)]
+    outline without progress) and the catalogue's courses for the audience asked for."""
+    return [
+        VERSION_KEY,
+        fragment_key("lesson-body", request),
+        fragment_key("course-outline", request),
+        catalogue_courses_key(request.GET.get("audience", "")),
+    ]
 
 
 def prefetch_learner(request):

@@ -578,7 +578,13 @@ def search_catalogue(catalogue, query="", audience=""):
     # query language (a lone " is a syntax error in SQLite's full-text search).
     words = " ".join(re.findall(r"\w+", query.casefold()))
     if not words:
-        results = list(courses) if not query else []
+        if query:
+            return CatalogueResults([], [], query, audience)
+        # Every visitor's list (and the one every signed-in catalogue page shows): kept per audience
+        # with the content version, read in the request's first round trip (caching.prefetch_common).
+        results = caching.kept_for_version(
+            caching.catalogue_courses_key(audience), catalogue.pk, lambda: list(courses.defer_streamfields())
+        )
         return CatalogueResults(results, [], query, audience)
     by_course = {course.pk: course for course in courses}
     matching_ids = [course.pk for course in courses.search(words, operator="or")]

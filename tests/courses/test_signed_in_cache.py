@@ -279,3 +279,16 @@ def test_signing_out_and_in_as_someone_else_shows_their_own_pages(client, learne
     html = client.get(reverse("dashboard")).content.decode()
     assert other_learner.full_name in html and learner.full_name not in html
     assert "complete)" not in outline_item(client.get(lesson.url).content.decode(), lesson.title)
+
+
+def test_the_kept_catalogue_shows_a_course_published_or_unpublished_at_once(client, learner):
+    make_course(title="First course", quiz=False)
+    client.force_login(learner)
+    for audience in ("", "councillors"):
+        assert "Later course" not in client.get(catalogue().url, {"audience": audience}).content.decode()
+    later = make_course(title="Later course", quiz=False)
+    for audience in ("", "councillors"):
+        assert "Later course" in client.get(catalogue().url, {"audience": audience}).content.decode()
+    later.unpublish()
+    assert "Later course" not in client.get(catalogue().url).content.decode()
+    assert "First course" in client.get(catalogue().url).content.decode()
