@@ -200,6 +200,19 @@ def progress_keys(enrolments):
     }
 
 
+def kept_for_learner(key, user_id, compute):
+    """`compute()` (what one learner's records say), kept at `key` with the content version and
+    the learner's stamp, and used only while both are the same."""
+    stamp_key = learner_stamp_key(user_id)
+    found = request_cache.get_many([VERSION_KEY, stamp_key, key])
+    source = f"{found.get(VERSION_KEY) or content_version()}:{user_id}:{found.get(stamp_key, 1)}"
+    if key in found and found[key][0] == source:
+        return found[key][1]
+    value = compute()
+    request_cache.set_many({key: (source, value)}, PROGRESS_TIMEOUT)
+    return value
+
+
 def progress_record_key(enrolment_id):
     """Where an enrolment's progress record is kept (with what it was computed from): it names
     the enrolment only, so the record can be read before the learner's stamp is known."""

@@ -7,3 +7,10 @@ class DashboardConfig(AppConfig):
 
     name = "dashboard"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms.request_cache import register_prefetch
+
+        from .services import prefetch_my_learning
+
+        register_prefetch(prefetch_my_learning, with_user=True)

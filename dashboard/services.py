@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.services import waiting_for_email
+from courses.caching import kept_for_learner
 from courses.models import Enrolment, LessonCompletion, TaskSubmission
 from courses.services import can_retake, progress_for_enrolments
 from lms.formatting import format_percent
@@ -43,6 +44,7 @@ def learner_dashboard(user):
     progress = progress_for_enrolments(enrolments)
     survey_waiting = surveys_waiting(enrolments)
     certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
+    events, practice = kept_lists(user)
     current = {(c.enrolment_id, c.cycle): c for c in certificates}
     rows = []
     for enrolment in enrolments:
@@ -65,8 +67,8 @@ def learner_dashboard(user):
         "certificates": certificates,
         "waiting_for_email": list(waiting_for_email(user)) if uncertified else [],
         "overdue_count": sum(1 for r in rows if r.is_overdue),
-        "recent_activity": recent_activity(user, certificates),
-        "practice_work": practice_work(user),
+        "recent_activity": recent_activity(user, certificates, events=events),
+        "practice_work": practice,
         "today": today,
     }
 
@@ -90,10 +92,8 @@ def practice_work(user, limit=10):
     return sorted(submissions, key=lambda submission: order.get(submission.status, 3))
 
 
-def recent_activity(user, certificates, limit=6):
-    """The learner's latest completions, quiz results and certificates (`certificates`: all of
-    theirs, newest first, as My learning lists them), newest first (2 queries)."""
-
+def learning_events(user, limit=6):
+    """The learner's latest lesson completions and quiz results, as (when, what) (2 queries)."""
     events = []
     for completion in (
         LessonCompletion.objects.filter(enrolment__user=user)
@@ -109,7 +109,35 @@ def recent_activity(user, certificates, limit=6):
         verdict = "passed" if attempt.passed else "did not pass"
         score = format_percent(attempt.score)
         events.append((attempt.submitted_at, f"Scored {score} on “{attempt.quiz.title}” ({verdict})"))
+    return events
+
+
+def recent_activity(user, certificates, limit=6, events=None):
+    """The learner's latest completions, quiz results and certificates (`certificates`: all of
+    theirs, newest first, as My learning lists them), newest first. `events`: their
+    learning_events, when already read."""
+    events = list(learning_events(user, limit) if events is None else events)
     for certificate in certificates[:limit]:
         events.append((certificate.issued_at, f"Earned the certificate for “{certificate.course_title}”"))
     events.sort(key=lambda event: event[0], reverse=True)
     return events[:limit]
+
+
+def my_learning_key(user_id):
+    return f"my-learning-lists:{user_id}"
+
+
+def kept_lists(user):
+    """(learning_events, practice_work) of the learner, kept in the shared cache while their
+    records and the courses are unchanged: every completion, quiz attempt and task submission or
+    review bumps the learner's stamp (courses.services.forget_progress), every publish the content
+    version (titles). Read with the page's other entries (PrefetchMiddleware)."""
+    return kept_for_learner(
+        my_learning_key(user.pk), user.pk, lambda: (learning_events(user), practice_work(user))
+    )
+
+
+def prefetch_my_learning(request):
+    """For lms.request_cache: My learning's kept lists, with the signed-in person's other entries."""
+    user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
+    return [my_learning_key(user_id)] if user_id and request.path_info == reverse("dashboard") else []

@@ -292,3 +292,21 @@ def test_the_kept_catalogue_shows_a_course_published_or_unpublished_at_once(clie
     later.unpublish()
     assert "Later course" not in client.get(catalogue().url).content.decode()
     assert "First course" in client.get(catalogue().url).content.decode()
+
+
+def test_my_learning_lists_kept_for_a_learner_show_new_work_at_once(client, learner, other_learner):
+    course = make_course(title="Listed course")
+    (lesson,) = lessons_of(course)
+    quiz = QuizPage.objects.descendant_of(course).get()
+    enrolment = enrol(learner, course)
+    client.force_login(learner)
+    assert "Completed the lesson" not in client.get(reverse("dashboard")).content.decode()  # kept now
+    complete_lesson(enrolment, lesson)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert f"Completed the lesson “{lesson.title}”" in html and "Scored" not in html
+    attempt = start_attempt(learner, quiz)
+    submit_attempt(attempt, {str(q.pk): correct_option_id(q) for q in attempt.questions})
+    assert f"on “{quiz.title}” (passed)" in client.get(reverse("dashboard")).content.decode()
+    other = signed_in(other_learner)  # nobody else's lists
+    enrol(other_learner, course)
+    assert "Completed the lesson" not in other.get(reverse("dashboard")).content.decode()
