@@ -255,6 +255,9 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend with permissions from the shared cache (lms/permissions.py).
     "lms.permissions.CachedPermissionsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Sessions signed in before the cached backend name Django's own: kept so they stay signed in
+    # (it answers as the first does, and reads the permissions the first already read).
+    "django.contrib.auth.backends.ModelBackend",
 ]
 ACCOUNT_ADAPTER = "lms.accounts.AccountAdapter"
 ACCOUNT_FORMS = {

@@ -310,3 +310,18 @@ def test_my_learning_lists_kept_for_a_learner_show_new_work_at_once(client, lear
     other = signed_in(other_learner)  # nobody else's lists
     enrol(other_learner, course)
     assert "Completed the lesson" not in other.get(reverse("dashboard")).content.decode()
+
+
+def test_a_session_signed_in_before_the_cached_backend_stays_signed_in(
+    client, learner, django_assert_max_num_queries
+):
+    """Sessions name the backend that signed them in: ones from before lms.permissions name
+    Django's ModelBackend, which stays listed and reads no permissions again."""
+    course = make_course(title="Old session course", quiz=False)
+    enrol(learner, course)
+    client.force_login(learner, backend="django.contrib.auth.backends.ModelBackend")
+    client.get(course.url)
+    with django_assert_max_num_queries(BOUND):
+        html = client.get(course.url).content.decode()
+    assert "Enrolled" in html or "Start the course" in html
+    assert learner.full_name in html
