@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -21,32 +20,18 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from lms import request_cache
 
 VERSION_KEY = "public-pages-version"
+CONTENT_VERSION = request_cache.SharedVersion(VERSION_KEY)
 TIMEOUT = 60 * 60
 BROWSER_MAX_AGE = 300
 
 
 def content_version():
-    version = request_cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-        request_cache.forget(VERSION_KEY)
-    return version
-
-
-def _incr_content_version():
-    request_cache.forget(VERSION_KEY)
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    return CONTENT_VERSION.current()
 
 
 def bump_content_version(**kwargs):
-    """Now, and again when the transaction commits: a request that read the pages in between
-    (before the commit) cannot leave them cached under the new version."""
-    _incr_content_version()
-    transaction.on_commit(_incr_content_version)
+    """Anything an anonymous visitor or an outline shows may have changed."""
+    CONTENT_VERSION.bump()
 
 
 def bump_if_page(sender, instance=None, **kwargs):
@@ -170,22 +155,10 @@ def learner_stamp_key(user_id):
     return f"learner-progress-stamp:{user_id}"
 
 
-def _bump_learner_stamp(user_id):
-    key = learner_stamp_key(user_id)
-    request_cache.forget(key)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 2, None)
-
-
 def forget_learner_progress(user_id):
     """A learner's records changed (a completion, a view, a submission, a review, a quiz attempt,
-    a retake): their cached progress is not read again. Bumped now (for the rest of this request)
-    and again once the transaction commits, so a request that read the old rows meanwhile cannot
-    leave them cached under the new stamp."""
-    _bump_learner_stamp(user_id)
-    transaction.on_commit(lambda: _bump_learner_stamp(user_id))
+    a retake): their cached progress is not read again (their stamp is a SharedVersion)."""
+    request_cache.SharedVersion(learner_stamp_key(user_id)).bump()
 
 
 def progress_keys(enrolments):

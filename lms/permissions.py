@@ -13,13 +13,12 @@ read with the request's other common entries, in one round trip (lms/request_cac
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import request_cache
 
 VERSION_KEY = "user-permissions-version"
+PERMISSIONS_VERSION = request_cache.SharedVersion(VERSION_KEY)
 TIMEOUT = 60 * 60
 
 
@@ -28,27 +27,11 @@ def permissions_key(user_id):
 
 
 def permissions_version():
-    version = request_cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-        request_cache.forget(VERSION_KEY)
-    return version
-
-
-def _incr_version():
-    request_cache.forget(VERSION_KEY)
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    return PERMISSIONS_VERSION.current()
 
 
 def bump_permissions_version(**kwargs):
-    """Now, and again when the transaction commits, so a request that read the old rows in
-    between cannot leave them cached under the new version."""
-    _incr_version()
-    transaction.on_commit(_incr_version)
+    PERMISSIONS_VERSION.bump()
 
 
 def prefetch_version(request):

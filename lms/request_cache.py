@@ -21,6 +21,7 @@ Nothing here outlives its request, so no process ever serves another's stale ent
 from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 _request_entries = ContextVar("request_cache_entries", default=None)
 _deferred = ContextVar("request_cache_deferred", default=None)
@@ -106,3 +107,33 @@ class PrefetchMiddleware:
         finally:
             _request_entries.reset(tokens[0])
             _deferred.reset(tokens[1])
+
+
+class SharedVersion:
+    """A version number in the shared cache that entries are kept under (content, permissions):
+    bumping it leaves every entry of the old version unread. Read through this request's entries
+    (the version is one of the keys prefetched at the start of a request)."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def current(self):
+        version = get(self.key)
+        if version is None:
+            version = 1
+            cache.add(self.key, version, None)
+            forget(self.key)
+        return version
+
+    def _increment(self):
+        forget(self.key)
+        try:
+            cache.incr(self.key)
+        except ValueError:
+            cache.set(self.key, 2, None)
+
+    def bump(self):
+        """Now, and again when the transaction commits, so a request that read the old rows in
+        between (before the commit) cannot leave them kept under the new version."""
+        self._increment()
+        transaction.on_commit(self._increment)
