@@ -38,7 +38,7 @@ from lms.site_url import absolute_url, base_url_to_store
 
 from .models import Certificate, CertificateRevision, CertificateTemplate
 from .pdf import render_certificate_pdf_bounded
-from .signals import certificate_issued, certificate_revoked
+from .signals import certificate_issued, certificate_reinstated, certificate_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -373,13 +373,23 @@ def reinstate_certificate(certificate, by):
     """Undo a revocation made in error: valid again on the verification page, and its bit in the
     status list back to 0 (both read revoked_at). Returns the updated certificate."""
     with transaction.atomic():
-        updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=False).update(
+        # Locked so the revocation undone (its date goes with the signal) is the one cleared.
+        revoked_at = (
+            Certificate.objects.select_for_update()
+            .filter(pk=certificate.pk, revoked_at__isnull=False)
+            .values_list("revoked_at", flat=True)
+            .first()
+        )
+        if revoked_at is None:
+            raise CertificateActionError("This certificate is not revoked.")
+        Certificate.objects.filter(pk=certificate.pk).update(
             revoked_at=None, revoked_reason="", revoked_by=None
         )
-        if not updated:
-            raise CertificateActionError("This certificate is not revoked.")
         logger.info("Certificate %s reinstated by user %s", certificate.pk, getattr(by, "pk", None))
-    certificate.refresh_from_db()
+        certificate.refresh_from_db()
+        certificate_reinstated.send(
+            sender=Certificate, certificate=certificate, revoked_at=revoked_at, reinstated_by=by
+        )
     return certificate
 
 

@@ -8,7 +8,7 @@ class XapiConfig(AppConfig):
 
     def ready(self):
         # Receivers live in services, which import models: connect them once the registry is ready.
-        from certificates.signals import certificate_issued, certificate_revoked
+        from certificates.signals import certificate_issued, certificate_reinstated, certificate_revoked
         from courses.signals import (
             course_completed,
             enrolled,
@@ -32,5 +32,6 @@ class XapiConfig(AppConfig):
             (attempt_submitted, services.on_attempt_submitted),
             (certificate_issued, services.on_certificate_issued),
             (certificate_revoked, services.on_certificate_revoked),
+            (certificate_reinstated, services.on_certificate_reinstated),
         ):
             signal.connect(receiver, dispatch_uid=f"xapi-{receiver.__name__}")

@@ -280,7 +280,32 @@ def on_certificate_revoked(sender, certificate, **kwargs):
             ),
         )
 
-    record(f"certificate-revoked:{certificate.pk}", "lost", build)
+    # One statement per revocation: a certificate revoked, reinstated and revoked again has two.
+    key = f"certificate-revoked:{certificate.pk}:{certificate.revoked_at.isoformat()}"
+    record(key, "lost", build)
+
+
+def on_certificate_reinstated(sender, certificate, revoked_at, reinstated_by=None, **kwargs):
+    """A reinstatement undoes a revocation made in error, so the revocation's "lost" statement is
+    voided (xAPI's way of withdrawing a statement; the LRS then leaves it out of its answers).
+    Nothing is sent when the LRS never had one (xAPI was off when the certificate was revoked)."""
+    lost = (
+        Statement.objects.filter(verb="lost")
+        .filter(
+            Q(event_key=f"certificate-revoked:{certificate.pk}:{revoked_at.isoformat()}")
+            # the key revocations had before each got its own (one per certificate)
+            | Q(event_key=f"certificate-revoked:{certificate.pk}")
+        )
+        .order_by("-id")
+        .first()
+    )
+    if lost is None:
+        return
+
+    def build(sid, now):
+        return xs.voiding_statement(sid, reinstated_by or certificate.user, lost.statement_id, now)
+
+    record(f"certificate-reinstated:{lost.statement_id}", "voided", build)
 
 
 # --- Sending --------------------------------------------------------------------------------------

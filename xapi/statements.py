@@ -33,6 +33,8 @@ VERBS = {
     "satisfied": _verb("https://w3id.org/xapi/adl/verbs/satisfied", "satisfied"),
     "earned": _verb("http://id.tincanapi.com/verb/earned", "earned"),
     "lost": _verb("http://activitystrea.ms/schema/1.0/lose", "lost"),
+    # xAPI's reserved verb for marking an earlier statement as made in error (spec 2.3.2).
+    "voided": _verb(ADL + "voided", "voided"),
 }
 
 ACTIVITY_TYPES = {
@@ -105,3 +107,15 @@ def statement(statement_id, user, verb, obj, timestamp, *, result=None, context_
     if context_ is not None:
         body["context"] = context_
     return body
+
+
+def voiding_statement(statement_id, user, voided_statement_id, timestamp):
+    """A statement voiding an earlier one made in error. Its object is a StatementRef, so it has no
+    context.platform (the spec allows that only with an Activity object)."""
+    return {
+        "id": str(statement_id),
+        "actor": actor(user),
+        "verb": VERBS["voided"],
+        "object": {"objectType": "StatementRef", "id": str(voided_statement_id)},
+        "timestamp": timestamp.isoformat(),
+    }

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 
 from certificates.models import Certificate
-from certificates.services import revoke_certificate
+from certificates.services import reinstate_certificate, revoke_certificate
 from courses.factories import make_user
 from courses.models import LessonPage
 from courses.services import complete_lesson, enrol, record_visit, review_task, submit_task
@@ -151,6 +151,46 @@ def test_certificate_earned_and_lost_when_revoked(site, learner, admin_user):
     lost = Statement.objects.get(verb="lost").payload
     assert lost["object"]["id"] == f"{SITE}/xapi/activities/certificate/{certificate.pk}"
     assert lost["context"]["instructor"]["account"]["name"] == str(admin_user.pk)
+
+
+def test_reinstating_voids_that_revocations_statement_and_a_new_revocation_is_sent_again(
+    site, learner, admin_user
+):
+    course = make_course(quiz=False)
+    enrolment = enrol(learner, course)
+    with run_on_commit():
+        complete_lesson(enrolment, LessonPage.objects.descendant_of(course).get())
+    certificate = Certificate.objects.get()
+    revoke_certificate(certificate, admin_user, "Issued in error")
+    first_lost = Statement.objects.get(verb="lost")
+    reinstate_certificate(certificate, admin_user)
+    revoke_certificate(certificate, admin_user, "Plagiarised the practice work")
+    reinstate_certificate(certificate, admin_user)
+
+    assert verbs()[-5:] == ["earned", "lost", "voided", "lost", "voided"]
+    lost = list(Statement.objects.filter(verb="lost").order_by("id"))
+    voided = [row.payload for row in Statement.objects.filter(verb="voided").order_by("id")]
+    # each voiding statement points at its own revocation's statement, in the form xAPI reserves
+    assert [v["object"] for v in voided] == [
+        {"objectType": "StatementRef", "id": str(row.statement_id)} for row in lost
+    ]
+    assert lost[0] == first_lost
+    assert voided[0]["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"
+    assert voided[0]["actor"]["account"]["name"] == str(admin_user.pk)  # who undid it
+    assert "context" not in voided[0]  # no context.platform with a StatementRef object
+
+
+def test_reinstating_a_revocation_the_lrs_never_heard_of_sends_nothing(settings, site, learner, admin_user):
+    course = make_course(quiz=False)
+    enrolment = enrol(learner, course)
+    with run_on_commit():
+        complete_lesson(enrolment, LessonPage.objects.descendant_of(course).get())
+    certificate = Certificate.objects.get()
+    settings.XAPI_LRS_URL = ""
+    revoke_certificate(certificate, admin_user, "Issued in error")
+    settings.XAPI_LRS_URL = "http://127.0.0.1:9/xAPI"
+    reinstate_certificate(certificate, admin_user)
+    assert verbs()[-1] == "earned"
 
 
 def test_an_unreachable_lrs_keeps_everything_pending_and_counts_the_try(site, learner, course):
