@@ -133,6 +133,8 @@ SCHEMAS = {
             "revoked_at",
             "status",
             "verify_url",
+            "signed_credential_url",
+            "credential_status",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -147,6 +149,34 @@ SCHEMAS = {
             "revoked_at": TIMESTAMP,
             "status": {"type": "string", "enum": ["valid", "expired", "revoked"]},
             "verify_url": {"type": "string", "format": "uri"},
+            "signed_credential_url": {
+                "type": "string",
+                "format": "uri",
+                "description": "The certificate as a signed Open Badges 3.0 credential (VC-JWT, "
+                "`application/vc+jwt`, EdDSA); the issuer's keys are at /.well-known/jwks.json.",
+            },
+            "credential_status": {
+                "oneOf": [_ref("CredentialStatus"), {"type": "null"}],
+                "description": "Its entry in a W3C Bitstring Status List, the credential's own "
+                "`credentialStatus`: fetch `statusListCredential` (a signed VC-JWT), decode its "
+                "`encodedList` and read bit `statusListIndex` (1 = revoked).",
+            },
+        },
+        "additionalProperties": False,
+    },
+    "CredentialStatus": {
+        "type": "object",
+        "required": ["id", "type", "statusPurpose", "statusListIndex", "statusListCredential"],
+        "properties": {
+            "id": {"type": "string", "format": "uri"},
+            "type": {"const": "BitstringStatusListEntry"},
+            "statusPurpose": {"const": "revocation"},
+            "statusListIndex": {
+                "type": "string",
+                "pattern": "^[0-9]+$",
+                "description": "The entry's bit, a decimal number in a string (as the W3C spec writes it).",
+            },
+            "statusListCredential": {"type": "string", "format": "uri"},
         },
         "additionalProperties": False,
     },

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.cache import never_cache
 
+from certificates.status_list import credential_status
+
 from . import services
 from .models import ApiToken
 from .openapi import openapi_document
@@ -172,6 +174,9 @@ def certificates_view(request, token):
                 "revoked_at": timestamp(c.revoked_at),
                 "status": services.certificate_status(c),
                 "verify_url": c.get_verify_url(),
+                # So an HR system can check the credential and its revocation itself.
+                "signed_credential_url": c.get_signed_credential_url(),
+                "credential_status": credential_status(c) if c.status_list_index is not None else None,
             }
             for c in rows
         ]

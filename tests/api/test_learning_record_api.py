@@ -19,12 +19,14 @@ from referencing.jsonschema import DRAFT202012
 from api.models import ApiToken
 from api.services import create_token, digest, revoke_token
 from certificates.models import Certificate
+from certificates.services import reinstate_certificate, revoke_certificate
 from courses.assignments import assign_course
 from courses.factories import make_user
 from courses.models import LessonPage
 from courses.services import complete_lesson, enrol
 from lms.models import Organisation
 from quizzes.factories import make_course
+from tests.certificates.test_signed_credentials import bit, fetch_status_list, path_of, verify
 from tests.two_step import sign_in_to_admin
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +160,24 @@ def test_since_and_status_filters(world):
     revoked = api(secret, "certificates", status="revoked").json()["results"]
     assert [c["status"] for c in revoked] == ["revoked"]
     assert api(secret, "certificates", status="lost").status_code == 400
+
+
+def test_an_hr_system_checks_the_signed_credential_and_its_revocation_itself(world, admin_user):
+    """From the API record alone: verify the signed credential, then read its status list bit."""
+    _, secret = create_token(world["own"], "HR", ["certificates"])
+    client = Client()
+    [record] = api(secret, "certificates").json()["results"]
+    credential = verify(client, client.get(path_of(record["signed_credential_url"])).content.decode())
+    assert credential["credentialStatus"] == record["credential_status"]
+    entry = record["credential_status"]
+    index = int(entry["statusListIndex"])
+    assert bit(fetch_status_list(client, entry["statusListCredential"])[1], index) == 0
+
+    certificate = Certificate.objects.get(code=record["code"])
+    revoke_certificate(certificate, admin_user, "Issued in error")
+    assert bit(fetch_status_list(client, entry["statusListCredential"])[1], index) == 1
+    reinstate_certificate(certificate, admin_user)
+    assert bit(fetch_status_list(client, entry["statusListCredential"])[1], index) == 0
 
 
 def test_tokens_that_do_not_work(world):
