@@ -6,7 +6,9 @@ transaction that records them, each queue one score per grade target of the lear
 (LtiScore, the outbox), written in that same transaction. Once it commits, `send_scores_task` runs
 on the "lti" database queue (`db_worker --backend lti`): for each waiting score, oldest first, an
 access token (OAuth 2 client credentials with a signed JWT assertion, RS256, kept until it expires)
-and a POST of application/vnd.ims.lis.v1.score+json to the line item's /scores. A platform that is
+and a POST of application/vnd.ims.lis.v1.score+json to the line item's /scores. A link the platform
+made without a line item (its launches offer only the context's `lineitems` service) gets one from
+us first, once (link_line_item). A platform that is
 down or refuses keeps its scores waiting (the other platforms' go on), retried after a growing
 delay (LTI_RETRY_DELAYS); nothing is dropped. `manage.py send_lti_scores` sends at once.
 
@@ -35,13 +37,17 @@ from quizzes.models import QuizPage
 from quizzes.services import quiz_status
 
 from . import jose
-from .models import LtiGradeTarget, LtiScore
-from .services import SCORE_MAXIMUM, SCORE_SCOPE
+from .models import LtiGradeTarget, LtiResourceLink, LtiScore
+from .services import LINEITEM_SCOPE, SCORE_MAXIMUM, SCORE_SCOPE, scores_url
 
 logger = logging.getLogger(__name__)
 
 TASK_BACKEND = "lti"
 SCORE_CONTENT_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_CONTENT_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+LINEITEM_CONTAINER_CONTENT_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+# Marks the line items this site creates, so it finds its own again (and never makes two).
+LINEITEM_TAG = "govsocial-academy-grade"
 
 
 def retry_delay(attempts):
@@ -129,14 +135,15 @@ class PlatformError(Exception):
     """The platform could not take a score (down, refused the token request or the score)."""
 
 
-def _token_cache_key(platform):
-    return f"lti:token:{platform.pk}:{platform.client_id}"
+def _token_cache_key(platform, scope):
+    return f"lti:token:{platform.pk}:{platform.client_id}:{scope}"
 
 
-def access_token(platform):
-    """A bearer token for the score scope: client credentials with a JWT assertion signed by our
-    tool key (IMS Security Framework 4.1), kept in the shared cache until shortly before it expires."""
-    cached = cache.get(_token_cache_key(platform))
+def access_token(platform, scope=SCORE_SCOPE):
+    """A bearer token for one scope: client credentials with a JWT assertion signed by our tool key
+    (IMS Security Framework 4.1), kept in the shared cache until shortly before it expires. One
+    token per scope, since a platform may grant one and not another."""
+    cached = cache.get(_token_cache_key(platform, scope))
     if cached:
         return cached
     assertion = jose.sign(
@@ -152,7 +159,7 @@ def access_token(platform):
             "grant_type": "client_credentials",
             "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             "client_assertion": assertion,
-            "scope": SCORE_SCOPE,
+            "scope": scope,
         }
     ).encode()
     try:
@@ -167,24 +174,100 @@ def access_token(platform):
     if status != 200 or not isinstance(body, dict) or not body.get("access_token"):
         raise PlatformError(f"token request: HTTP {status} {json.dumps(body)[:300]}")
     lifetime = int(body.get("expires_in") or 3600)
-    cache.set(_token_cache_key(platform), body["access_token"], max(lifetime - 60, 30))
+    cache.set(_token_cache_key(platform, scope), body["access_token"], max(lifetime - 60, 30))
     return body["access_token"]
 
 
-def post_score(score):
-    platform = score.target.resource_link.platform
-    token = access_token(platform)
+def _service_call(platform, scope, what, url, **request):
+    """One call to a platform's grade service with a bearer token for `scope`: (status, body)."""
+    headers = {**request.pop("headers", {}), "Authorization": f"Bearer {access_token(platform, scope)}"}
     try:
-        status, body = jose.fetch_json(
-            score.target.scores_url,
-            data=json.dumps(score.payload).encode(),
-            method="POST",
-            headers={"Content-Type": SCORE_CONTENT_TYPE, "Authorization": f"Bearer {token}"},
-        )
+        status, body = jose.fetch_json(url, headers=headers, **request)
     except jose.FetchError as error:
-        raise PlatformError(f"score: {error}") from error
+        raise PlatformError(f"{what}: {error}") from error
     if status == 401:  # the token was revoked or expired early: get a new one next time
-        cache.delete(_token_cache_key(platform))
+        cache.delete(_token_cache_key(platform, scope))
+    return status, body
+
+
+def _with_query(url, **params):
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query) + list(params.items())
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def _our_existing_line_item(link):
+    """The line item this site made for the link earlier, if the platform has one (its answer to
+    the creation may have been lost): looked up by resource link and our tag."""
+    url = _with_query(link.lineitems_url, resource_link_id=link.resource_link_id, tag=LINEITEM_TAG)
+    status, body = _service_call(
+        link.platform,
+        LINEITEM_SCOPE,
+        "line items",
+        url,
+        headers={"Accept": LINEITEM_CONTAINER_CONTENT_TYPE},
+    )
+    if status != 200 or not isinstance(body, list):
+        raise PlatformError(f"line items: HTTP {status} {json.dumps(body)[:300]}")
+    for item in body:  # a platform may ignore the filters: check them here
+        if (
+            isinstance(item, dict)
+            and item.get("resourceLinkId") == link.resource_link_id
+            and item.get("tag") == LINEITEM_TAG
+            and item.get("id")
+        ):
+            return item["id"]
+    return None
+
+
+def link_line_item(link):
+    """The URL of the line item for a link the platform made without one: found or created on the
+    platform (POST to its line items service: out of 100, labelled with the course's title, tied to
+    the resource link, with our tag) the first time a score goes, then kept. The link's row is
+    locked meanwhile, so two workers never create two."""
+    link = LtiResourceLink.objects.select_for_update().select_related("platform", "course").get(pk=link.pk)
+    if link.lineitem_url:
+        return link.lineitem_url
+    if not link.lineitems_url:
+        raise PlatformError("line item: the platform offered no line items service for this link")
+    found = _our_existing_line_item(link)
+    if found is None:
+        item = {
+            "scoreMaximum": SCORE_MAXIMUM,
+            "label": link.course.title,
+            "resourceLinkId": link.resource_link_id,
+            "resourceId": f"course-{link.course_id}",  # as deep linking names it
+            "tag": LINEITEM_TAG,
+        }
+        status, body = _service_call(
+            link.platform,
+            LINEITEM_SCOPE,
+            "line item",
+            link.lineitems_url,
+            data=json.dumps(item).encode(),
+            method="POST",
+            headers={"Content-Type": LINEITEM_CONTENT_TYPE, "Accept": LINEITEM_CONTENT_TYPE},
+        )
+        if status not in (200, 201) or not isinstance(body, dict) or not body.get("id"):
+            raise PlatformError(f"line item: HTTP {status} {json.dumps(body)[:300]}")
+        found = body["id"]
+    LtiResourceLink.objects.filter(pk=link.pk).update(lineitem_url=found)
+    logger.info("LTI: line item %s for %s", found, link)
+    return found
+
+
+def post_score(score):
+    target = score.target
+    url = target.scores_url or scores_url(link_line_item(target.resource_link))
+    status, body = _service_call(
+        target.resource_link.platform,
+        SCORE_SCOPE,
+        "score",
+        url,
+        data=json.dumps(score.payload).encode(),
+        method="POST",
+        headers={"Content-Type": SCORE_CONTENT_TYPE},
+    )
     if status not in (200, 201, 202, 204):
         raise PlatformError(f"score: HTTP {status} {json.dumps(body)[:300]}")
 

@@ -133,6 +133,21 @@ class LtiResourceLink(models.Model):
     deployment_id = models.CharField("deployment ID", max_length=255)
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="lti_resource_links")
     title = models.CharField(max_length=255, blank=True, help_text="The link's title on the platform.")
+    # A link made on the platform without a line item (by hand, not by deep linking): its launches
+    # offer the context's line items service, where we create one for the link's grades (once).
+    lineitems_url = models.URLField(
+        "line items URL",
+        max_length=1000,
+        blank=True,
+        help_text="The platform's line items service for this link's course, when its launches "
+        "come without a line item.",
+    )
+    lineitem_url = models.URLField(
+        "our line item URL",
+        max_length=1000,
+        blank=True,
+        help_text="The line item this site created on the platform for the link's grades.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -151,15 +166,17 @@ class LtiResourceLink(models.Model):
 class LtiGradeTarget(models.Model):
     """Where one learner's grade for one resource link goes (Assignment and Grade Services): the
     platform's line item and its scores endpoint, from the learner's latest launch, and their user id
-    on the platform. Scores are queued for each target of a course's links (lti/grades.py)."""
+    on the platform. Both URLs are empty when the launch named no line item: the scores then go to
+    the one this site creates for the resource link (LtiResourceLink.lineitem_url). Scores are queued
+    for each target of a course's links (lti/grades.py). Not in the admin."""
 
     resource_link = models.ForeignKey(LtiResourceLink, on_delete=models.CASCADE, related_name="grade_targets")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_grade_targets"
     )
     subject = models.CharField("platform user ID", max_length=255)
-    lineitem_url = models.URLField("line item URL", max_length=1000)
-    scores_url = models.URLField("scores URL", max_length=1000)
+    lineitem_url = models.URLField("line item URL", max_length=1000, blank=True)
+    scores_url = models.URLField("scores URL", max_length=1000, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -171,7 +188,7 @@ class LtiGradeTarget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.lineitem_url}"
+        return f"{self.user} → {self.lineitem_url or 'the line item made for the link'}"
 
 
 class LtiScore(models.Model):

@@ -26,6 +26,7 @@ from .launch import AGS_ENDPOINT, DEEP_LINKING_SETTINGS, LTI, LaunchError
 from .models import LtiGradeTarget, LtiResourceLink, LtiUserLink
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse"
 CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
 DEEP_LINKING_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
@@ -148,15 +149,24 @@ def scores_url(lineitem_url):
 
 
 def remember_grade_target(launch, link, user):
-    """Keep where this learner's grade for the link goes, when the platform offers to take scores."""
-    endpoint = launch.claims.get(AGS_ENDPOINT) or {}
-    lineitem = endpoint.get("lineitem") if isinstance(endpoint, dict) else None
-    if not lineitem or SCORE_SCOPE not in (endpoint.get("scope") or []):
+    """Keep where this learner's grade for the link goes, when the platform offers to take scores:
+    the launch's line item, or, for a link without one, the line item the sender creates for the
+    link in the platform's line items service (lti/grades.py link_line_item)."""
+    endpoint = launch.claims.get(AGS_ENDPOINT)
+    if not isinstance(endpoint, dict) or SCORE_SCOPE not in (endpoint.get("scope") or []):
+        return None
+    lineitem, lineitems = endpoint.get("lineitem"), endpoint.get("lineitems")
+    if lineitem:
+        urls = {"lineitem_url": lineitem, "scores_url": scores_url(lineitem)}
+    elif lineitems and LINEITEM_SCOPE in endpoint["scope"]:
+        if link.lineitems_url != lineitems:
+            LtiResourceLink.objects.filter(pk=link.pk).update(lineitems_url=lineitems)
+            link.lineitems_url = lineitems
+        urls = {"lineitem_url": "", "scores_url": ""}
+    else:
         return None
     target, _ = LtiGradeTarget.objects.update_or_create(
-        resource_link=link,
-        user=user,
-        defaults={"subject": launch.subject, "lineitem_url": lineitem, "scores_url": scores_url(lineitem)},
+        resource_link=link, user=user, defaults={"subject": launch.subject, **urls}
     )
     return target
 

@@ -9,8 +9,9 @@ from django.core.management.base import CommandError
 
 from courses.models import LessonPage
 from courses.services import complete_lesson, get_enrolment
+from lti.grades import LINEITEM_TAG
 from lti.jose import tool_jwks
-from lti.models import LtiScore, LtiUserLink
+from lti.models import LtiGradeTarget, LtiResourceLink, LtiScore, LtiUserLink
 from quizzes.factories import correct_option_id, wrong_option_id
 from quizzes.models import QuizPage
 from quizzes.services import start_attempt, submit_attempt
@@ -89,6 +90,49 @@ def test_scores_wait_while_the_platform_refuses_and_go_when_it_takes_them(client
     assert [entry["score"]["scoreGiven"] for entry in received(lti_platform, sub)] == [0.0]
     call_command("send_lti_scores")  # nothing twice
     assert len(received(lti_platform, sub)) == 1
+
+
+def test_a_link_without_a_line_item_gets_ours_once_and_its_scores_go_there(client, lti_platform, course):
+    lti_platform.register()
+    link_id = "hand-made-link"  # two learners open the same link the platform made without a line item
+    learners = []
+    for _ in range(2):
+        hint, sub, _ = lti_platform.new_launch(
+            settings.SITE_BASE_URL,
+            course=course,
+            link_id=link_id,
+            tool_jwks=tool_jwks(),
+            without_lineitem=True,
+        )
+        assert client.post("/lti/launch/", start(client, lti_platform, hint)).status_code == 302
+        learners.append((LtiUserLink.objects.get(subject=sub).user, sub))
+    link = LtiResourceLink.objects.get(resource_link_id=link_id)
+    assert link.lineitems_url == f"{lti_platform.url}/lineitems" and link.lineitem_url == ""
+    assert set(LtiGradeTarget.objects.filter(resource_link=link).values_list("scores_url", flat=True)) == {""}
+
+    quiz = QuizPage.objects.descendant_of(course).get()
+    for user, _ in learners:
+        with run_on_commit():
+            answer(user, quiz, right=True)
+    ours = [item for item in lti_platform.lineitems() if item["resourceLinkId"] == link_id]
+    assert len(ours) == 1  # one line item for the link, not one per learner
+    [item] = ours
+    assert (item["scoreMaximum"], item["label"], item["tag"]) == (100, course.title, LINEITEM_TAG)
+    link.refresh_from_db()
+    assert link.lineitem_url == item["id"]
+    for _, sub in learners:
+        assert [(e["lineitem"], e["score"]["scoreGiven"]) for e in received(lti_platform, sub)] == [
+            (item["id"], 100.0)
+        ]
+
+    # Our copy of the URL lost (say the platform's answer never arrived): found again, not made twice.
+    LtiResourceLink.objects.filter(pk=link.pk).update(lineitem_url="")
+    with run_on_commit():
+        answer(learners[0][0], quiz, right=False)
+    assert len([i for i in lti_platform.lineitems() if i["resourceLinkId"] == link_id]) == 1
+    assert received(lti_platform, learners[0][1])[-1]["lineitem"] == item["id"]
+    assert LtiResourceLink.objects.get(pk=link.pk).lineitem_url == item["id"]
+    assert set(LtiScore.objects.values_list("status", flat=True)) == {LtiScore.Status.SENT}
 
 
 def test_a_learner_who_never_came_from_a_platform_queues_no_score(learner, course):

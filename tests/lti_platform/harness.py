@@ -103,6 +103,10 @@ class LtiTestPlatform:
     def scores(self):
         return requests.get(self._api("/test/scores"), timeout=10).json()
 
+    def lineitems(self):
+        """The line items tools created at the platform."""
+        return requests.get(self._api("/test/lineitems"), timeout=10).json()
+
     def deep_links(self):
         return requests.get(self._api("/test/deep-links"), timeout=10).json()
 

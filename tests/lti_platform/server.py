@@ -9,12 +9,17 @@ standard library's HTTP server and joserfc, run by the venv's python in its own 
 - GET  /jwks.json         its public keys
 - POST /token             client credentials with a JWT assertion, verified against the tool's
                           keys (fetched from the tool's /lti/jwks.json)
-- POST /lineitems/N/scores   records a score (bearer token and content type checked)
+- GET  /lineitems?resource_link_id=&tag=   the context's line items (a lineitemcontainer)
+- POST /lineitems         creates a line item (application/vnd.ims.lis.v2.lineitem+json)
+- GET  /lineitems/N       reads one back
+- POST /lineitems/N/scores   records a score (bearer token, its scope and content type checked)
 - POST /deep-link-return  verifies the tool's LtiDeepLinkingResponse and records its content items
 
 and, for the tests only: POST /test/launches (a launch's settings: user, course, deep linking, and
 deliberate faults such as a wrong audience or a foreign signing key; answers its hint), GET
-/test/scores and /test/deep-links (what was received), POST /test/faults (scores refused for now).
+/test/scores, /test/lineitems and /test/deep-links (what was received), POST /test/faults (scores
+refused for now). A launch with "without_lineitem" offers the line items service only, as a
+platform does for a link made by hand.
 
 Usage: python server.py PORT PUBLIC_BASE_URL   (PUBLIC_BASE_URL is its issuer, e.g. http://localhost:PORT)
 """
@@ -38,6 +43,11 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_READ_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+GRANTED_SCOPES = {SCORE_SCOPE, LINEITEM_SCOPE, LINEITEM_READ_SCOPE}
+LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 
 PORT, BASE = int(sys.argv[1]), sys.argv[2].rstrip("/")
 KEY = RSAKey.generate_key(2048, parameters={"kid": "platform-1", "use": "sig", "alg": "RS256"}, private=True)
@@ -48,8 +58,9 @@ ROGUE = RSAKey.generate_key(
 
 lock = threading.Lock()
 launches = {}  # hint -> settings
-tokens = {}  # access token -> (client id, expiry)
+tokens = {}  # access token -> (client id, expiry, granted scopes)
 scores = []  # what the scores endpoint accepted
+lineitems = {}  # line item id (its URL) -> the line item
 deep_links = []  # content items received
 faults = {"scores": 0}  # HTTP status to answer scores with (0: accept)
 
@@ -104,6 +115,13 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/test/scores":
             with lock:
                 return self._send(200, scores)
+        if url.path == "/test/lineitems":
+            with lock:
+                return self._send(200, list(lineitems.values()))
+        if url.path == "/lineitems":
+            return self.list_lineitems(query)
+        if url.path.startswith("/lineitems/"):
+            return self.read_lineitem(url.path)
         if url.path == "/test/deep-links":
             with lock:
                 return self._send(200, deep_links)
@@ -125,6 +143,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, faults)
         if path == "/token":
             return self.token()
+        if path == "/lineitems":
+            return self.create_lineitem()
         if path.startswith("/lineitems/") and path.endswith("/scores"):
             return self.score(path)
         if path == "/deep-link-return":
@@ -215,10 +235,12 @@ class Handler(BaseHTTPRequestHandler):
             if link.get("course_id") is not None:
                 claims[LTI + "custom"] = {"course_id": str(link["course_id"])}
             claims[AGS] = {
-                "scope": [SCORE_SCOPE, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"],
+                "scope": [SCORE_SCOPE, LINEITEM_SCOPE],
                 "lineitems": BASE + "/lineitems",
                 "lineitem": f"{BASE}/lineitems/{link['id']}",
             }
+            if launch.get("without_lineitem"):  # a link made by hand on the platform
+                del claims[AGS]["lineitem"]
         key = ROGUE if launch.get("sign_with") == "rogue" else KEY
         return jwt.encode({"alg": "RS256", "kid": "platform-1"}, claims, key, algorithms=["RS256"])
 
@@ -249,22 +271,65 @@ class Handler(BaseHTTPRequestHandler):
             ).validate(claims)
         except (JoseError, OSError, ValueError) as error:
             return self._send(401, {"error": "invalid_client", "error_description": str(error)})
-        if SCORE_SCOPE not in form.get("scope", "").split():
+        granted = set(form.get("scope", "").split()) & GRANTED_SCOPES
+        if not granted:
             return self._send(400, {"error": "invalid_scope"})
         token = secrets.token_urlsafe(24)
         with lock:
-            tokens[token] = (client_id, time.time() + 3600)
+            tokens[token] = (client_id, time.time() + 3600, granted)
         return self._send(
-            200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": SCORE_SCOPE}
+            200,
+            {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": " ".join(granted)},
         )
+
+    def _token_allows(self, *scopes):
+        """Whether the request's bearer token is current and was granted one of `scopes`."""
+        auth = self.headers.get("Authorization", "")
+        _, expiry, granted = tokens.get(auth.removeprefix("Bearer "), (None, 0, set()))
+        return auth.startswith("Bearer ") and expiry >= time.time() and bool(granted & set(scopes))
+
+    def list_lineitems(self, query):
+        if not self._token_allows(LINEITEM_SCOPE, LINEITEM_READ_SCOPE):
+            return self._send(401, {"error": "invalid_token"})
+        with lock:
+            found = [
+                item
+                for item in lineitems.values()
+                if all(
+                    item.get(field) == query[name]
+                    for name, field in (("resource_link_id", "resourceLinkId"), ("tag", "tag"))
+                    if name in query
+                )
+            ]
+        return self._send(200, found, LINEITEMS_TYPE)
+
+    def read_lineitem(self, path):
+        if not self._token_allows(LINEITEM_SCOPE, LINEITEM_READ_SCOPE):
+            return self._send(401, {"error": "invalid_token"})
+        with lock:
+            item = lineitems.get(BASE + path)
+        return self._send(200, item, LINEITEM_TYPE) if item else self._send(404, {"error": "not found"})
+
+    def create_lineitem(self):
+        body = self._body()
+        if not self._token_allows(LINEITEM_SCOPE):
+            return self._send(401, {"error": "invalid_token"})
+        if self.headers.get("Content-Type", "") != LINEITEM_TYPE:
+            return self._send(415, {"error": "wrong content type"})
+        item = json.loads(body)
+        maximum = item.get("scoreMaximum")
+        if not isinstance(maximum, (int, float)) or maximum <= 0 or not item.get("label"):
+            return self._send(400, {"error": "a line item needs a label and a positive scoreMaximum"})
+        with lock:
+            item["id"] = f"{BASE}/lineitems/created-{len(lineitems) + 1}"
+            lineitems[item["id"]] = item
+        return self._send(201, item, LINEITEM_TYPE)
 
     def score(self, path):
         body = self._body()
         if faults["scores"]:
             return self._send(faults["scores"], {"error": "the gradebook is unavailable"})
-        auth = self.headers.get("Authorization", "")
-        token = auth.removeprefix("Bearer ")
-        if not auth.startswith("Bearer ") or tokens.get(token, (None, 0))[1] < time.time():
+        if not self._token_allows(SCORE_SCOPE):
             return self._send(401, {"error": "invalid_token"})
         content_type = self.headers.get("Content-Type", "")
         if content_type != "application/vnd.ims.lis.v1.score+json":
