@@ -325,3 +325,22 @@ def test_a_session_signed_in_before_the_cached_backend_stays_signed_in(
         html = client.get(course.url).content.decode()
     assert "Enrolled" in html or "Start the course" in html
     assert learner.full_name in html
+
+
+def test_completing_a_lesson_then_opening_the_next_takes_as_few_queries(
+    learner, django_assert_max_num_queries
+):
+    """The realistic path: complete lesson 1 (its POST), then open lesson 2, not opened before. The
+    completion keeps the progress it committed, so the next page does not compute it again."""
+    course = make_course(title="Next lesson course", lessons_per_module=3, quiz=False)
+    first, second, third = lessons_of(course)
+    enrol(learner, course)
+    client = signed_in(learner)
+    Client().get(second.url)  # anybody's visit caches the route (who asks is not part of it)
+    client.get(first.url)
+    client.get(first.url)  # the progress after the first view is cached now
+    with run_on_commit():
+        assert client.post(reverse("courses:complete_lesson", args=[first.pk])).status_code == 302
+    with django_assert_max_num_queries(BOUND):
+        html = client.get(second.url).content.decode()
+    assert nav_summary(html) == "1 of 3 required items complete"
