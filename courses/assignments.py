@@ -23,7 +23,7 @@ from lms.site_url import absolute_url, site_base_url
 
 from . import notifications
 from .models import Assignment, ReminderLog
-from .services import course_outlines, enrol, progress_for_enrolments
+from .services import course_outlines, enrol, forget_progress, progress_for_enrolments
 
 # --- assigning a course ------------------------------------------------------------------------
 
@@ -67,6 +67,7 @@ def change_due_date(assignment, due_date, changed_by):
     with transaction.atomic():
         Assignment.objects.filter(pk=assignment.pk).update(due_date=due_date, assigned_by=changed_by)
         assignment.due_date, assignment.assigned_by = due_date, changed_by
+        forget_progress(assignment.enrolment.user_id)  # the due date on their catalogue card
         forget_due_date_reminders(assignment.enrolment)
         notifications.notify_course_assigned(assignment, due_date_changed=True)
     return assignment

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
@@ -296,6 +297,38 @@ def catalogue_courses_key(audience):
     return f"catalogue-courses:{audience}"
 
 
+def learner_place_key(user_id):
+    return f"learner-place:{user_id}"
+
+
+def forget_learner_place(user_id):
+    """Where a learner resumes a course (its enrolment's `last_page`) changed: the catalogue cards
+    kept for them, whose Continue links name it, are rendered afresh. Kept apart from their
+    progress stamp, so moving between pages does not make their progress be computed again."""
+    request_cache.SharedVersion(learner_place_key(user_id)).bump()
+
+
+def catalogue_cards_key(request, user_id, audience):
+    # The audience asked for is the visitor's text: the key names a digest of it.
+    asked = hashlib.sha256(audience[:100].encode()).hexdigest()[:16]
+    return f"{fragment_key('catalogue-cards', request, user_id)}:{asked}"
+
+
+def catalogue_cards_fragment(request, audience, query):
+    """Where a signed-in learner's catalogue cards (with their status on each course) are kept, or
+    None (a search, or nobody signed in). Kept under the learner's id, with the content version,
+    their progress stamp (which enrolling, an assignment's change and every completion bump), their
+    place (Continue links) and the day (an assignment becomes overdue at midnight)."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    if query or user_id is None or getattr(request, "is_preview", False):
+        return None
+    stamp_key, place_key = learner_stamp_key(user_id), learner_place_key(user_id)
+    found = request_cache.get_many([VERSION_KEY, stamp_key, place_key])
+    version = found.get(VERSION_KEY) or content_version()
+    source = f"{version}:{user_id}:{found.get(stamp_key, 1)}:{found.get(place_key, 1)}:{timezone.localdate()}"
+    return Fragment(catalogue_cards_key(request, user_id, audience), source)
+
+
 def kept_for_version(key, scope, compute):
     """`compute()`, kept at `key` with the content version and the `scope` (such as a page's id)
     it was computed for, and used only while both are the same."""
@@ -322,14 +355,17 @@ def prefetch_common(request):
 
 def prefetch_learner(request):
     """For lms.request_cache, read with the request's next read from the cache: the signed-in
-    learner's progress stamp and the outlines kept for them at this address."""
+    learner's progress stamp and place, and the outlines and catalogue cards kept for them at
+    this address."""
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
     if not user_id:
         return []
     return [
         learner_stamp_key(user_id),
+        learner_place_key(user_id),
         fragment_key("course-nav", request, user_id),
         fragment_key("course-outline", request, user_id),
+        catalogue_cards_key(request, user_id, request.GET.get("audience", "")),
     ]
 
 

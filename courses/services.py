@@ -21,6 +21,7 @@ from wagtail.models import Page
 from . import caching, notifications
 from .items import done_item_ids, item_types
 from .models import (
+    Assignment,
     CoursePage,
     Enrolment,
     LessonCompletion,
@@ -234,11 +235,21 @@ def forget_enrolment_progress(sender, instance, **kwargs):
         forget_progress(user_id)
 
 
+def forget_enrolled_progress(sender, instance, **kwargs):
+    """For model signals of enrolments (enrolling, leaving, an edit in the admin)."""
+    forget_progress(instance.user_id)
+
+
 def connect_progress_invalidation():
-    for model in (LessonCompletion, LessonView, TaskSubmission):
+    # An assignment (its due date) shows on the learner's catalogue card, kept under their stamp.
+    for model in (LessonCompletion, LessonView, TaskSubmission, Assignment):
         for name, signal in (("save", post_save), ("delete", post_delete)):
             uid = f"courses-progress-{model.__name__}-{name}"
             signal.connect(forget_enrolment_progress, sender=model, dispatch_uid=uid)
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            forget_enrolled_progress, sender=Enrolment, dispatch_uid=f"courses-progress-Enrolment-{name}"
+        )
 
 
 def forget_progress(user):
@@ -313,6 +324,8 @@ def record_visit(enrolment, page, viewed_ids=None):
     if enrolment.last_page_id == page.pk and last is not None and now - last < VISIT_RECORD_INTERVAL:
         return
     Enrolment.objects.filter(pk=enrolment.pk).update(last_page=page, last_activity_at=now)
+    if enrolment.last_page_id != page.pk:  # the catalogue's Continue link for this course
+        caching.forget_learner_place(enrolment.user_id)
     enrolment.last_page_id, enrolment.last_activity_at = page.pk, now
     if not isinstance(page, LessonPage):
         return
@@ -359,11 +372,12 @@ def _record_completion(enrolment, lesson):
     except IntegrityError:
         pass
     forget_progress(enrolment.user_id)
+    course_complete = check_completion(enrolment)
     # Once committed (after the stamp's own on-commit bumps, queued above), keep the progress
     # read from the committed rows under the final stamp, so the page the learner opens next (the
     # next lesson) reads it rather than computing it again (issue 16: <= 6 queries a page).
     transaction.on_commit(lambda: course_progress(enrolment))
-    return check_completion(enrolment)
+    return course_complete
 
 
 # How long before a renewal is due a learner may retake the course (and is reminded).
@@ -549,6 +563,7 @@ def check_completion(enrolment):
         Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
             completed_at=now, renewal_due_at=add_months(now, months) if months else None
         )
+        forget_progress(enrolment.user_id)  # the catalogue card and My learning say Completed
         enrolment.refresh_from_db(fields=["completed_at", "renewal_due_at"])
     course_completed.send(sender=Enrolment, enrolment=enrolment)
     return True

@@ -5,6 +5,7 @@ cached for another. Database queries per signed-in page stay the same whatever t
 and the learner's history."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from certificates.services import reissue_certificate
+from courses.assignments import assign_course, cancel_assignment, change_due_date
 from courses.factories import add_child, catalogue
 from courses.models import LessonPage, ModulePage
 from courses.services import complete_lesson, enrol, start_retake
@@ -344,3 +346,37 @@ def test_completing_a_lesson_then_opening_the_next_takes_as_few_queries(
     with django_assert_max_num_queries(BOUND):
         html = client.get(second.url).content.decode()
     assert nav_summary(html) == "1 of 3 required items complete"
+
+
+def test_catalogue_cards_kept_for_one_learner_are_never_shown_to_another_and_change_at_once(
+    learner, other_learner, admin_user, django_assert_max_num_queries
+):
+    course = make_course(title="Kept cards course", lessons_per_module=2, quiz=False)
+    first, second = lessons_of(course)
+    alex, sam = signed_in(learner), signed_in(other_learner)
+    url = catalogue().url
+    html = alex.get(url).content.decode()  # Alex's cards (not enrolled) are kept now
+    assert "Enrolled" not in card_of(html, "Kept cards course")
+    enrolment = enrol(learner, course)
+    assert "Enrolled · 0% done" in card_of(alex.get(url).content.decode(), "Kept cards course")
+    (assignment,) = assign_course(course, [learner], date(2030, 3, 4), admin_user)
+    assert "Assigned to you: due 4 Mar 2030" in card_of(alex.get(url).content.decode(), "Kept cards course")
+    change_due_date(assignment, date(2030, 5, 6), admin_user)
+    with django_assert_max_num_queries(BOUND):  # the cards and progress afresh, then kept
+        alex.get(url)
+    with django_assert_max_num_queries(1):  # the user: the cards are one fragment read
+        card = card_of(alex.get(url).content.decode(), "Kept cards course")
+    assert "Assigned to you: due 6 May 2030" in card and "Start" in card and first.title in card
+    # Sam loads the same address after Alex: none of Alex's status, on a warm cache or not.
+    for _ in range(2):
+        card = card_of(sam.get(url).content.decode(), "Kept cards course")
+        assert "Enrolled" not in card and "Assigned" not in card
+    alex.get(second.url)  # where Alex resumes moves on: the Continue link follows at once
+    card = card_of(alex.get(url).content.decode(), "Kept cards course")
+    assert f'Continue<span class="visually-hidden"> Kept cards course</span>: {second.title}' in card
+    cancel_assignment(enrolment.assignment)
+    assert "Assigned" not in card_of(alex.get(url).content.decode(), "Kept cards course")
+    with run_on_commit():
+        complete_lesson(enrolment, first)
+        complete_lesson(enrolment, second)
+    assert "Completed" in card_of(alex.get(url).content.decode(), "Kept cards course")
