@@ -178,16 +178,17 @@ def access_token(platform, scope=SCORE_SCOPE):
     return body["access_token"]
 
 
-def _service_call(platform, scope, what, url, **request):
-    """One call to a platform's grade service with a bearer token for `scope`: (status, body)."""
+def platform_call(platform, scope, what, url, **request):
+    """One call to a platform's service (grades, rosters) with a bearer token for `scope`: what
+    jose.fetch_json answers. `what` names the call in errors."""
     headers = {**request.pop("headers", {}), "Authorization": f"Bearer {access_token(platform, scope)}"}
     try:
-        status, body = jose.fetch_json(url, headers=headers, **request)
+        answer = jose.fetch_json(url, headers=headers, **request)
     except jose.FetchError as error:
         raise PlatformError(f"{what}: {error}") from error
-    if status == 401:  # the token was revoked or expired early: get a new one next time
+    if answer[0] == 401:  # the token was revoked or expired early: get a new one next time
         cache.delete(_token_cache_key(platform, scope))
-    return status, body
+    return answer
 
 
 def _with_query(url, **params):
@@ -200,7 +201,7 @@ def _our_existing_line_item(link):
     """The line item this site made for the link earlier, if the platform has one (its answer to
     the creation may have been lost): looked up by resource link and our tag."""
     url = _with_query(link.lineitems_url, resource_link_id=link.resource_link_id, tag=LINEITEM_TAG)
-    status, body = _service_call(
+    status, body = platform_call(
         link.platform,
         LINEITEM_SCOPE,
         "line items",
@@ -239,7 +240,7 @@ def link_line_item(link):
             "resourceId": f"course-{link.course_id}",  # as deep linking names it
             "tag": LINEITEM_TAG,
         }
-        status, body = _service_call(
+        status, body = platform_call(
             link.platform,
             LINEITEM_SCOPE,
             "line item",
@@ -259,7 +260,7 @@ def link_line_item(link):
 def post_score(score):
     target = score.target
     url = target.scores_url or scores_url(link_line_item(target.resource_link))
-    status, body = _service_call(
+    status, body = platform_call(
         target.resource_link.platform,
         SCORE_SCOPE,
         "score",

@@ -90,22 +90,24 @@ def sign(claims, now=None):
     return jwt.encode({"alg": ALGORITHM, "kid": row.kid}, body, key, algorithms=[ALGORITHM])
 
 
-def fetch_json(url, *, data=None, headers=None, method=None):
-    """GET (or POST `data`, bytes) a URL and return (status, parsed JSON or None). Raises FetchError
-    when it cannot be reached. The platforms' endpoints are set by administrators only."""
+def fetch_json(url, *, data=None, headers=None, method=None, with_headers=False):
+    """GET (or POST `data`, bytes) a URL and return (status, parsed JSON or None), plus the answer's
+    headers when `with_headers` (a paged answer's Link header). Raises FetchError when it cannot be
+    reached. The platforms' endpoints are set by administrators only."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)  # noqa: S310
     timeout = getattr(settings, "LTI_HTTP_TIMEOUT", 10)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
-            status, body = answer.status, answer.read()
+            status, body, answer_headers = answer.status, answer.read(), answer.headers
     except urllib.error.HTTPError as error:
-        status, body = error.code, error.read()
+        status, body, answer_headers = error.code, error.read(), error.headers
     except (OSError, ValueError) as error:  # refused, unreachable, timed out, bad URL
         raise FetchError(f"{type(error).__name__}: {error}") from error
     try:
-        return status, json.loads(body) if body else None
+        parsed = json.loads(body) if body else None
     except ValueError:
-        return status, {"text": body[:300].decode(errors="replace")}
+        parsed = {"text": body[:300].decode(errors="replace")}
+    return (status, parsed, answer_headers) if with_headers else (status, parsed)
 
 
 def _platform_keys(platform, *, fresh):

@@ -148,6 +148,13 @@ class LtiResourceLink(models.Model):
         blank=True,
         help_text="The line item this site created on the platform for the link's grades.",
     )
+    memberships_url = models.URLField(
+        "roster URL",
+        max_length=1000,
+        blank=True,
+        help_text="The platform's Names and Role Provisioning Services address for the link's course "
+        "(context_memberships_url), from its launches.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.access import AccessRefused, open_course_item
 from courses.services import enrol
 
-from . import jose, services
+from . import jose, roster, services
 from .forms import DeepLinkForm
 from .launch import (
     DEEP_LINKING_REQUEST,
@@ -93,6 +93,7 @@ def resource_link_launch(request, checked):
         ) from refusal
     enrol(user, link.course)
     services.remember_grade_target(checked, link, user)
+    roster.remember_roster_service(checked, link)
     return HttpResponseRedirect(link.course.url)
 
 

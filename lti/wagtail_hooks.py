@@ -1,16 +1,20 @@
 """The admin's LTI screens, for administrators (nobody else holds the lti app's permissions):
 *Settings → LTI platforms* (register an agency's LMS), *Settings → LTI resource links* (which
-platform link opens which course; the course may be changed) and *Settings → LTI scores* (the
+platform link opens which course; the course may be changed; each link's *Roster*, lti/roster.py)
+and *Settings → LTI scores* (the
 gradebook outbox, read-only: waiting, failing and retrying, sent)."""
 
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from .admin_views import roster_view
 from .grades import outbox_counts
 from .models import LtiPlatform, LtiResourceLink, LtiScore
 
@@ -18,7 +22,8 @@ TOOL_URLS = (
     "<p>Register GovSocial Academy with the platform as an LTI 1.3 tool with these addresses "
     "(your site's address in front): login initiation <code>/lti/login/</code>, redirect and "
     "target link <code>/lti/launch/</code>, public keyset <code>/lti/jwks.json</code>, deep linking "
-    "<code>/lti/launch/</code>. Services: Assignment and Grade Services (scores), deep linking. "
+    "<code>/lti/launch/</code>. Services: Assignment and Grade Services (scores and line items), "
+    "deep linking, Names and Role Provisioning Services (rosters). "
     "Open links in a new window.</p>"
 )
 
@@ -52,8 +57,19 @@ class PlatformViewSet(ModelViewSet):
     inspect_view_enabled = False
 
 
+class ResourceLinkIndexView(IndexView):
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if instance.memberships_url:  # the platform offers its roster (NRPS)
+            buttons.insert(
+                0, ListingButton("Roster", url=reverse("lti_roster", args=[instance.pk]), icon_name="group")
+            )
+        return buttons
+
+
 class ResourceLinkViewSet(ModelViewSet):
     model = LtiResourceLink
+    index_view_class = ResourceLinkIndexView
     icon = "doc-full"
     menu_label = "LTI resource links"
     add_to_settings_menu = True
@@ -129,3 +145,8 @@ def register_resource_links():
 @hooks.register("register_admin_viewset")
 def register_scores():
     return ScoreViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_roster_url():
+    return [path("lti-resource-links/<int:pk>/roster/", roster_view, name="lti_roster")]

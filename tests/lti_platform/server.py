@@ -13,6 +13,9 @@ standard library's HTTP server and joserfc, run by the venv's python in its own 
 - POST /lineitems         creates a line item (application/vnd.ims.lis.v2.lineitem+json)
 - GET  /lineitems/N       reads one back
 - POST /lineitems/N/scores   records a score (bearer token, its scope and content type checked)
+- GET  /memberships       the course's roster (NRPS 2.0 membershipcontainer), two members a page,
+                          the next page in a Link header: a teacher, someone who never launched,
+                          and everyone a launch was set up for
 - POST /deep-link-return  verifies the tool's LtiDeepLinkingResponse and records its content items
 
 and, for the tests only: POST /test/launches (a launch's settings: user, course, deep linking, and
@@ -45,7 +48,27 @@ DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 LINEITEM_READ_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
-GRANTED_SCOPES = {SCORE_SCOPE, LINEITEM_SCOPE, LINEITEM_READ_SCOPE}
+MEMBERSHIPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+GRANTED_SCOPES = {SCORE_SCOPE, LINEITEM_SCOPE, LINEITEM_READ_SCOPE, MEMBERSHIPS_SCOPE}
+MEMBERSHIPS_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+# People in the course who are not launched by any test: its teacher and a learner who never came.
+COURSE_PEOPLE = [
+    {
+        "user_id": "teacher-1",
+        "name": "Terry Teacher",
+        "email": "terry@agency.example",
+        "roles": [MEMBERSHIP + "Instructor"],
+    },
+    {
+        "user_id": "never-1",
+        "name": "Nova Nolaunch",
+        "email": "nova@agency.example",
+        "roles": [MEMBERSHIP + "Learner"],
+    },
+]
+PAGE_SIZE = 2
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 
@@ -122,6 +145,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.list_lineitems(query)
         if url.path.startswith("/lineitems/"):
             return self.read_lineitem(url.path)
+        if url.path == "/memberships":
+            return self.memberships(query)
         if url.path == "/test/deep-links":
             with lock:
                 return self._send(200, deep_links)
@@ -241,6 +266,7 @@ class Handler(BaseHTTPRequestHandler):
             }
             if launch.get("without_lineitem"):  # a link made by hand on the platform
                 del claims[AGS]["lineitem"]
+            claims[NRPS] = {"context_memberships_url": BASE + "/memberships", "service_versions": ["2.0"]}
         key = ROGUE if launch.get("sign_with") == "rogue" else KEY
         return jwt.encode({"alg": "RS256", "kid": "platform-1"}, claims, key, algorithms=["RS256"])
 
@@ -302,6 +328,35 @@ class Handler(BaseHTTPRequestHandler):
                 )
             ]
         return self._send(200, found, LINEITEMS_TYPE)
+
+    def memberships(self, query):
+        if not self._token_allows(MEMBERSHIPS_SCOPE):
+            return self._send(401, {"error": "invalid_token"})
+        with lock:
+            people = {person["user_id"]: {**person, "status": "Active"} for person in COURSE_PEOPLE}
+            for launch in launches.values():
+                user = launch["user"]
+                people.setdefault(
+                    user["sub"],
+                    {
+                        "user_id": user["sub"],
+                        "name": user.get("name", ""),
+                        "email": user.get("email", ""),
+                        "roles": [launch.get("role", MEMBERSHIP + "Learner")],
+                        "status": "Active",
+                    },
+                )
+        members = list(people.values())
+        page = int(query.get("page", "1"))
+        body = {
+            "id": BASE + "/memberships",
+            "context": {"id": "agency-course-1", "title": "Induction for new staff"},
+            "members": members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        }
+        headers = []
+        if page * PAGE_SIZE < len(members):
+            headers.append(("Link", f'<{BASE}/memberships?page={page + 1}>; rel="next"'))
+        return self._send(200, body, MEMBERSHIPS_TYPE, headers)
 
     def read_lineitem(self, path):
         if not self._token_allows(LINEITEM_SCOPE, LINEITEM_READ_SCOPE):
