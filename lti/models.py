@@ -126,7 +126,11 @@ class LtiResourceLink(models.Model):
     """A link in a platform's course (its resource link id) that opens one of our courses. Made at
     its first launch from the course the platform names (the `course_id` custom parameter, set by
     deep linking or by the platform's administrator) and kept: the platform's link always opens the
-    same course. *Settings → LTI resource links* lists them; an administrator may change the course."""
+    same course. It also keeps what its launches offered for the course on the platform: the line
+    items service and the line item this site made there when the link came without one
+    (lti/grades.py), and the roster address (lti/roster.py). *Settings → LTI resource links* lists
+    them, with a *Roster* button where the platform offers one; an administrator may change the
+    course."""
 
     platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="resource_links")
     resource_link_id = models.CharField("resource link ID", max_length=255)
