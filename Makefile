@@ -40,11 +40,12 @@ setup: system-packages $(VENV)/.installed
 ## run: install what is missing, migrate, load the courses, serve on http://127.0.0.1:8000
 run: _doctor-run setup
 	@echo "GovSocial Academy on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@# The certificate PDF worker and the email worker run beside the server and stop with it.
-	$(BIN)/python manage.py db_worker --backend certificates & worker=$$!; \
-	$(BIN)/python manage.py db_worker --backend emails & mailer=$$!; \
-	$(BIN)/python manage.py db_worker --backend xapi & xapi=$$!; \
-	$(BIN)/python manage.py db_worker --backend lti & lti=$$!; \
+	@# The queue workers (certificates, emails, xAPI, LTI scores) run beside the server and stop with it;
+	@# without the autoreloader, which would poll every source file once a second in each of them.
+	$(BIN)/python manage.py db_worker --no-reload --backend certificates & worker=$$!; \
+	$(BIN)/python manage.py db_worker --no-reload --backend emails & mailer=$$!; \
+	$(BIN)/python manage.py db_worker --no-reload --backend xapi & xapi=$$!; \
+	$(BIN)/python manage.py db_worker --no-reload --backend lti & lti=$$!; \
 	trap 'kill $$worker $$mailer $$xapi $$lti 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
