@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Requests per second, served the way production serves them (gunicorn -w 2, production settings,
-# Redis cache when it is running), side by side in one run: a bare "ok" view (bench/urls.py, a
+# PostgreSQL when it answers, Redis cache when it is running), side by side in one run: a bare "ok" view (bench/urls.py, a
 # benchmark-only URL configuration), the anonymous public pages, and the pages a signed-in learner
 # opens (lesson, course, My learning, catalogue), each also as a share of the bare view.
 #
@@ -19,7 +19,26 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-4}
 REDIS_DB=${BENCH_REDIS_DB:-15}
 export DJANGO_SETTINGS_MODULE=bench.settings
 export DJANGO_SECRET_KEY=bench-only-secret DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0
-export DATABASE_URL="sqlite:///$WORK/bench.sqlite3" LMS_VAR_DIR="$WORK"
+export LMS_VAR_DIR="$WORK"
+# PostgreSQL, as production runs (a database of its own, dropped at the end), when the server at
+# BENCH_PG_URL answers; else a SQLite file, and the results say which.
+PG_SERVER=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
+PG_DB="bench_throughput_$$"
+if pg_isready -q -d "$PG_SERVER/postgres" 2>/dev/null && psql "$PG_SERVER/postgres" -qc "CREATE DATABASE $PG_DB" 2>/dev/null; then
+  export DATABASE_URL="$PG_SERVER/$PG_DB"
+  database="PostgreSQL"
+else
+  export DATABASE_URL="sqlite:///$WORK/bench.sqlite3"
+  database="SQLite"
+  PG_DB=""
+fi
+SERVER=""
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  if [ -n "$PG_DB" ]; then psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   export REDIS_URL=redis://127.0.0.1:6379/$REDIS_DB
   redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB" flushdb >/dev/null
@@ -33,10 +52,9 @@ $BIN/python manage.py load_courses >/dev/null
 $BIN/python manage.py collectstatic --noinput -v0
 $BIN/gunicorn lms.wsgi -w 2 -b 127.0.0.1:$PORT --no-control-socket --log-level warning &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/courses/" >/dev/null && break; sleep 0.2; done
 read -r SESSION LESSON COURSE < <($BIN/python bench/signed_in_session.py)
-HOW="gunicorn -w 2, $cache cache, wrk -t2 -c16, $ROUNDS rounds of ${SECONDS_PER_RUN}s each after a run of the bare view"
+HOW="gunicorn -w 2, $database, $cache cache, wrk -t2 -c16, $ROUNDS rounds of ${SECONDS_PER_RUN}s each after a run of the bare view"
 
 # key|label|path|cookie
 PAGES=(
