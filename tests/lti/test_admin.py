@@ -37,16 +37,10 @@ def test_administrators_register_a_platform(admin_client):
     assert platform.token_aud == "https://moodle.finance.gov.au/mod/lti/token.php"
 
 
-def test_administrators_change_a_links_course_and_read_the_outbox(admin_client, learner, course):
-    platform = LtiPlatform.objects.create(
-        name="Agency Moodle",
-        issuer="http://127.0.0.1:9",
-        client_id="c",
-        deployment_ids="d",
-        auth_login_url="http://127.0.0.1:9/auth",
-        auth_token_url="http://127.0.0.1:9/token",
-        jwks_url="http://127.0.0.1:9/jwks",
-    )
+def test_administrators_change_a_links_course_and_read_the_outbox(
+    admin_client, learner, course, unreachable_platform
+):
+    platform = unreachable_platform
     link = LtiResourceLink.objects.create(
         platform=platform, resource_link_id="r1", deployment_id="d", course=course
     )

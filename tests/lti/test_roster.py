@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from courses.factories import make_user
 from lti.jose import tool_jwks
-from lti.models import LtiPlatform, LtiResourceLink, LtiUserLink
+from lti.models import LtiResourceLink, LtiUserLink
 from tests.two_step import sign_in_to_admin
 
 from .test_launch import start
@@ -59,16 +59,8 @@ def test_administrator_fetches_the_roster_and_sees_who_launched(client, admin_cl
     assert "Instructor" in page and "2 launched here" in page
 
 
-def test_trainers_cannot_fetch_a_roster(client, course):
-    platform = LtiPlatform.objects.create(
-        name="Agency Moodle",
-        issuer="http://127.0.0.1:9",
-        client_id="c",
-        deployment_ids="d",
-        auth_login_url="http://127.0.0.1:9/auth",
-        auth_token_url="http://127.0.0.1:9/token",
-        jwks_url="http://127.0.0.1:9/jwks",
-    )
+def test_trainers_cannot_fetch_a_roster(client, course, unreachable_platform):
+    platform = unreachable_platform
     link = LtiResourceLink.objects.create(
         platform=platform,
         resource_link_id="r1",
@@ -82,16 +74,8 @@ def test_trainers_cannot_fetch_a_roster(client, course):
     assert client.post(reverse("lti_roster", args=[link.pk])).status_code in (302, 403)
 
 
-def test_a_platform_that_is_not_there_shows_an_error_not_a_crash(admin_client, course):
-    platform = LtiPlatform.objects.create(
-        name="Agency Moodle",
-        issuer="http://127.0.0.1:9",
-        client_id="c",
-        deployment_ids="d",
-        auth_login_url="http://127.0.0.1:9/auth",
-        auth_token_url="http://127.0.0.1:9/token",
-        jwks_url="http://127.0.0.1:9/jwks",
-    )
+def test_a_platform_that_is_not_there_shows_an_error_not_a_crash(admin_client, course, unreachable_platform):
+    platform = unreachable_platform
     link = LtiResourceLink.objects.create(
         platform=platform,
         resource_link_id="r1",
