@@ -40,9 +40,8 @@ def test_administrators_register_a_platform(admin_client):
 def test_administrators_change_a_links_course_and_read_the_outbox(
     admin_client, learner, course, unreachable_platform
 ):
-    platform = unreachable_platform
     link = LtiResourceLink.objects.create(
-        platform=platform, resource_link_id="r1", deployment_id="d", course=course
+        platform=unreachable_platform, resource_link_id="r1", deployment_id="d", course=course
     )
     other = make_course(title="Handling complaints online", quiz=False)
     response = admin_client.post(reverse("lti_resource_links:edit", args=[link.pk]), {"course": other.pk})

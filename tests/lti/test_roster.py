@@ -14,6 +14,7 @@ from lti.jose import tool_jwks
 from lti.models import LtiResourceLink, LtiUserLink
 from tests.two_step import sign_in_to_admin
 
+from .conftest import NOWHERE
 from .test_launch import start
 
 pytestmark = pytest.mark.django_db
@@ -59,31 +60,27 @@ def test_administrator_fetches_the_roster_and_sees_who_launched(client, admin_cl
     assert "Instructor" in page and "2 launched here" in page
 
 
-def test_trainers_cannot_fetch_a_roster(client, course, unreachable_platform):
-    platform = unreachable_platform
-    link = LtiResourceLink.objects.create(
-        platform=platform,
+@pytest.fixture
+def link_to_nowhere(course, unreachable_platform):
+    """A link whose platform (and roster address) answers nothing."""
+    return LtiResourceLink.objects.create(
+        platform=unreachable_platform,
         resource_link_id="r1",
         deployment_id="d",
         course=course,
-        memberships_url="http://127.0.0.1:9/memberships",
+        memberships_url=f"{NOWHERE}/memberships",
     )
+
+
+def test_trainers_cannot_fetch_a_roster(client, link_to_nowhere):
     trainer = make_user(email="trainer@example.gov.au", full_name="Tara Trainer")
     trainer.groups.add(Group.objects.get(name="Trainers"))
     sign_in_to_admin(client, trainer)
-    assert client.post(reverse("lti_roster", args=[link.pk])).status_code in (302, 403)
+    assert client.post(reverse("lti_roster", args=[link_to_nowhere.pk])).status_code in (302, 403)
 
 
-def test_a_platform_that_is_not_there_shows_an_error_not_a_crash(admin_client, course, unreachable_platform):
-    platform = unreachable_platform
-    link = LtiResourceLink.objects.create(
-        platform=platform,
-        resource_link_id="r1",
-        deployment_id="d",
-        course=course,
-        memberships_url="http://127.0.0.1:9/memberships",
-    )
-    response = admin_client.post(reverse("lti_roster", args=[link.pk]))
+def test_a_platform_that_is_not_there_shows_an_error_not_a_crash(admin_client, link_to_nowhere):
+    response = admin_client.post(reverse("lti_roster", args=[link_to_nowhere.pk]))
     assert response.status_code == 200
     assert "The platform did not give its roster: token request" in response.content.decode()
-    assert admin_client.post(reverse("lti_roster", args=[link.pk + 1000])).status_code == 404
+    assert admin_client.post(reverse("lti_roster", args=[link_to_nowhere.pk + 1000])).status_code == 404
