@@ -149,7 +149,12 @@ def quiz_statistics(quiz, attempts="all"):
 
     by_attempt = {a.pk: a for a in chosen}
     rows = defaultdict(list)
-    for row in Response.objects.filter(attempt__quiz=quiz, attempt__submitted_at__isnull=False).values(
+    # In the order the attempts were submitted, so "first appearance" (a question's place, the
+    # spelling shown for typed answers that differ only in case) is the same on every database.
+    responses = Response.objects.filter(attempt__quiz=quiz, attempt__submitted_at__isnull=False).order_by(
+        "attempt__submitted_at", "attempt_id", "position"
+    )
+    for row in responses.values(
         "attempt_id", "question_id", "position", "answer", "fraction", "mark", "max_mark"
     ):
         if row["attempt_id"] in by_attempt:
