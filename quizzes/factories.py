@@ -1,6 +1,7 @@
 """Builders for tests and demo data: questions, quizzes, and a course with a quiz."""
 
 from courses.factories import add_child, make_course_pages
+from courses.models import ModulePage
 
 from .models import (
     MatchingQuestion,
@@ -39,15 +40,17 @@ def make_course(title="Social media basics", lessons_per_module=1, kinds=("knowl
     in the last module. Returns the CoursePage."""
     course = make_course_pages(title, lessons_per_module, kinds)
     if quiz:
-        make_quiz(course.get_children().last().specific)
+        make_quiz(ModulePage.objects.child_of(course).order_by("path").last())
     return course
 
 
 def make_quiz(module, title=None, questions=None, pass_mark=80, **settings):
+    """A published quiz under `module` with the given questions (or a new single-choice one).
+    Other quiz settings given here are validated as the editor's form would (see add_child)."""
     quiz = QuizPage(title=title or f"{module.title} quiz", pass_mark=pass_mark, **settings)
     for position, question in enumerate(questions or [make_single_choice(name=f"{module.title} question")]):
         quiz.quiz_questions.add(QuizQuestion(question=question, sort_order=position))
-    return add_child(module, quiz)
+    return add_child(module, quiz, validate=bool(settings))
 
 
 def correct_option_id(question):
