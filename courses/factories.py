@@ -46,7 +46,7 @@ def catalogue():
 
 @contextmanager
 def search_index_updates_skipped(model):
-    """Saves of `model` inside do not update the search index (a later save does)."""
+    """Saves of `model` inside do not update the search index (the caller indexes them)."""
     post_save.disconnect(post_save_signal_handler, sender=model)
     try:
         yield
@@ -74,11 +74,7 @@ def add_child(parent, page, validate=True):
         raise NodeAlreadySaved("Attempted to add a tree node that is already in the database")
     if page.go_live_at and page.go_live_at > timezone.now():
         raise ValueError("add_child publishes now: a page scheduled for later is not what it builds.")
-    with (
-        transaction.atomic(),  # all or nothing: a caller that catches an error can go on
-        disable_reference_index_auto_update(),
-        search_index_updates_skipped(type(page)),
-    ):
+    with transaction.atomic():  # all or nothing: a caller that catches an error can go on
         children_before = place_under(parent, page)
         page.locale_id = parent.locale_id  # Wagtail's default: the parent's locale
         page._set_core_field_defaults()  # the slug from the title, unique among its siblings
@@ -89,7 +85,9 @@ def add_child(parent, page, validate=True):
         page.set_url_path(parent)
         # Page.save() less what a new page needs none of (validation is done above; no site has
         # it as its root; its history is written below); ClusterableModel saves its child rows.
-        ClusterableModel.save(page)
+        # Its index rows are written below, once the page is published and its child rows saved.
+        with disable_reference_index_auto_update(), search_index_updates_skipped(type(page)):
+            ClusterableModel.save(page)
         published_at = timezone.now()
         # The revision holds the page as Wagtail's save_revision() serializes a new one (not yet
         # published); then the page is published with it, as revision.publish() leaves it.
@@ -110,7 +108,6 @@ def add_child(parent, page, validate=True):
         # Read back, as Wagtail's route did: values come back as stored (a Decimal 0 as 0.0).
         page.refresh_from_db()
         log_first_publish(page, revision, published_at)
-        # Indexed once, now that the page and its child rows (a quiz's questions) are saved.
         ReferenceIndex.create_or_update_for_object(page)
         for backend in get_search_backends(with_auto_update=True):
             backend.add(page)
