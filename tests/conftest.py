@@ -1,4 +1,5 @@
 import fcntl
+import json
 import os
 import sqlite3
 import tempfile
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQLOperations
+from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from django.test import Client, TestCase
 
 from courses.factories import make_user
@@ -74,13 +76,19 @@ def lti_platform(tmp_path_factory):
     platform.stop()
 
 
-# --- PostgreSQL: empty the tables after a transactional test with DELETE, not TRUNCATE ---------------
-# A transactional test (browser tests, race tests) ends with Django's flush. On PostgreSQL that is one
-# TRUNCATE of all ~115 tables, which gives every table and index a new file: about 1 s on a quiet
-# machine and 3 s in CI, for tables that hold a few rows. DELETE of the same tables in the same
-# transaction takes ~50 ms. Django makes every foreign key DEFERRABLE INITIALLY DEFERRED on
-# PostgreSQL, so the order of the DELETEs does not matter: the checks run at the commit, when all the
-# tables are empty. Resetting sequences or cascading (neither is asked for here) keep Django's own SQL.
+# --- Transactional tests: a cheaper reset between them ----------------------------------------------
+# A transactional test (browser tests, race tests) ends with Django's flush, which empties every table,
+# and the next one reloads what the migrations made (serialized rollback). Two cuts, in test runs only:
+#
+# 1. Content types and permissions (541 of the ~600 rows the migrations make) are neither emptied nor
+#    reloaded: no test adds or removes one, and reloading them cost ~1,100 queries per test.
+# 2. On PostgreSQL the tables are emptied with DELETE, not one TRUNCATE of all ~115 tables, which gives
+#    every table and index a new file: about 1 s on a quiet machine and 3 s in CI, for tables that hold
+#    a few rows; the DELETEs take ~50 ms. Django makes every foreign key DEFERRABLE INITIALLY DEFERRED
+#    on PostgreSQL, so their order does not matter: the checks run at the commit, when the tables are
+#    empty. Resetting sequences or cascading (neither is asked for here) keep Django's own SQL.
+KEPT_TABLES = {"django_content_type", "auth_permission"}
+KEPT_MODELS = {"contenttypes.contenttype", "auth.permission"}
 _truncate_flush = PostgreSQLOperations.sql_flush
 
 
@@ -93,24 +101,40 @@ def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=F
     return [f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
 
 
-PostgreSQLOperations.sql_flush = _delete_flush
+def _keeping_content_types(sql_flush):
+    def flush_all_but_kept(self, style, tables, **options):
+        return sql_flush(self, style, [table for table in tables if table not in KEPT_TABLES], **options)
+
+    return flush_all_but_kept
+
+
+PostgreSQLOperations.sql_flush = _keeping_content_types(_delete_flush)
+SQLiteOperations.sql_flush = _keeping_content_types(SQLiteOperations.sql_flush)
+
+
+def _without_kept_rows(serialized):
+    """Django's serialized snapshot of the test database without the rows flush now keeps."""
+    return json.dumps([row for row in json.loads(serialized) if row["model"] not in KEPT_MODELS])
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
-    """pytest-django's database set-up, plus one fix for serialized rollback.
+    """pytest-django's database set-up, plus two changes to serialized rollback.
 
     Playwright's sync API runs an event loop, and Django's connection handler (an asgiref Local)
     then hands the browser tests a fresh connection wrapper that lacks the snapshot Django took
     for `serialized_rollback`; the flush that follows would leave every later transactional test
     without the home page, catalogue and groups. Keeping the snapshot on the wrapper class lets
-    every wrapper see it.
+    every wrapper see it. And the snapshot leaves out the content types and permissions, which
+    the flush keeps (above).
     """
     from django.db import connections
 
     wrapper = connections["default"]
     contents = getattr(wrapper, "_test_serialized_contents", None)
     if contents is not None:
+        contents = _without_kept_rows(contents)
+        wrapper._test_serialized_contents = contents
         type(wrapper)._test_serialized_contents = contents
     yield
 
