@@ -62,12 +62,14 @@ _doctor-test:
 ## test: the whole suite on SQLite across $(WORKERS) processes (on PostgreSQL when DATABASE_URL is set).
 ## Not --dist worksteal: a worker that steals tests from the end of another's queue (the browser tests,
 ## which empty the database when they end) would run its own plain tests after them on an empty database
+## --dist loadgroup: as `load` (tests in collection order), but the tests that share a costly fixture
+## (xdist_group: the shipped courses, tests/content/conftest.py) run on one worker, which builds it once.
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (as on some CI machines): every
 # worker, live server and helper process would otherwise compile the project and rewrite the tests'
 # asserts again (~5 s of CPU each). The __pycache__ folders are ignored by git.
 test: _doctor-test system-packages-test $(VENV)/.installed
 	@mkdir -p var
-	PYTHONDONTWRITEBYTECODE= DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS)) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist loadgroup) $(PYTEST_ARGS)
 	@scripts/postgres-hint.sh
 
 ## test-postgres: the whole suite on the PostgreSQL server at $(PG_URL)
