@@ -537,7 +537,6 @@ def test_numbers_survive_export_and_parse(value, tolerance, fraction):
     ]
 
 
-
 def test_an_outcome_comment_names_the_outcome_a_question_tests():
     text = (
         "// outcome: K2\n::Sky::The sky is?{=blue ~green ####Light scatters.}\n\n"
