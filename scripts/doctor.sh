@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-all}
 PYTHON=${PYTHON:-python3.11}
 runtime_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core)
-test_packages=(chromium zbar-tools poppler-utils)
+test_packages=(chromium-headless-shell zbar-tools poppler-utils)
 missing=0
 
 say() { # level, what, how
@@ -60,8 +60,8 @@ if [[ $mode == all ]]; then
     else how="make run or make test (with pip, ~80 s; $PYTHON -m pip install uv makes it ~10 s)"; fi
     say missing "Python packages (.venv)" "$how"
   fi
-  if [[ ! -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; then
-    say missing "Chromium for the browser tests (${CHROMIUM_PATH:-/usr/bin/chromium})" "make test installs it: apt-get install -y chromium"
+  if [[ ! -x ${CHROMIUM_PATH:-/usr/bin/chromium-headless-shell} ]]; then
+    say missing "Chromium's headless shell for the browser tests (${CHROMIUM_PATH:-/usr/bin/chromium-headless-shell})" "make test installs it: apt-get install -y chromium-headless-shell"
   fi
   if ! command -v pg_isready >/dev/null 2>&1; then
     say optional "PostgreSQL (the second test suite and production)" "apt-get install -y postgresql; then make test-postgres (bash .ci/run starts it)"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the platform needs, only those missing.
 #   runtime: WeasyPrint's libraries (libharfbuzz-subset0 makes PDFs ~6x faster) and certificate fonts
-#   tests (with --test): Chromium for browser tests, zbar (QR decoding), poppler (PDF to image)
+#   tests (with --test): Chromium's headless shell for browser tests, zbar (QR decoding), poppler (PDF to image)
 #   benchmark (with --bench): wrk (HTTP load on loopback), redis-cli
 #   scale test (with --scale): HAProxy (the load balancer), Redis, openssl (its TLS certificate)
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-lato fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium zbar-tools poppler-utils)
+  packages+=(chromium-headless-shell zbar-tools poppler-utils)
 elif [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk redis-tools curl)
 elif [[ "${1:-}" == "--scale" ]]; then
