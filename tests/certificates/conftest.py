@@ -1,9 +1,12 @@
 import io
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.images import ImageFile
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
@@ -29,6 +32,16 @@ def fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def in_one_rate_window():
+    """The verification limit counts per fixed window (a minute in these tests): the test's
+    requests start at the top of a minute, so a slow machine never carries them into the next
+    window, where the count starts again. The clock runs on from there."""
+    top_of_a_minute = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(top_of_a_minute, tick=True):
+        yield
 
 
 @pytest.fixture

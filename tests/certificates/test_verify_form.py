@@ -82,6 +82,7 @@ def test_a_malformed_number_gets_a_clear_error(client, db, typed, message):
     assert "<script>" not in html  # what was typed is escaped
 
 
+@pytest.mark.usefixtures("in_one_rate_window")
 def test_the_form_is_rate_limited_like_the_verification_page(client, certificate, settings):
     settings.CERTIFICATE_VERIFY_RATE_LIMIT = (3, 60)
     for _ in range(3):

@@ -222,6 +222,7 @@ def test_verify_json_gives_the_same_answer(client, certificate, trainer):
     assert data["revoked_at"].endswith("Z")
 
 
+@pytest.mark.usefixtures("in_one_rate_window")
 def test_verify_is_rate_limited_per_address(client, certificate, settings):
     settings.CERTIFICATE_VERIFY_RATE_LIMIT = (5, 60)
     statuses = [client.get(certificate.get_verify_path()).status_code for _ in range(5)]
@@ -238,6 +239,7 @@ def test_verify_is_rate_limited_per_address(client, certificate, settings):
     assert client.get(certificate.get_verify_path(), REMOTE_ADDR="10.9.8.7").status_code == 200
 
 
+@pytest.mark.usefixtures("in_one_rate_window")
 def test_rate_limit_counts_the_client_behind_a_trusted_proxy(client, certificate, settings):
     settings.CERTIFICATE_VERIFY_RATE_LIMIT = (2, 60)
     settings.TRUSTED_PROXY_COUNT = 1
