@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import MembershipRequest, Organisation, OrganisationDomain, User, normalise_domain
+from .permissions import forget_user
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,7 @@ def _decide(membership_request, status, by):
             User.objects.filter(pk=membership_request.user_id).update(
                 organisation=membership_request.organisation_id
             )
+            forget_user(membership_request.user_id)  # an update: no signal tells the kept row
     membership_request.refresh_from_db()
     return bool(decided)
 

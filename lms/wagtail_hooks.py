@@ -21,6 +21,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from .admin_utils import PermissionMenuItem
 from .admin_views import approval_urlpatterns, can_review_accounts
 from .models import IdentityProvider, Organisation, User
+from .permissions import forget_user
 from .scoping import set_organisation_managers
 
 
@@ -190,3 +191,12 @@ def register_review_permission():
     return Permission.objects.filter(
         content_type__app_label="lms", codename__in=["review_accounts", "view_all_learners"]
     )
+
+
+@hooks.register("after_bulk_action")
+def forget_users_changed_in_bulk(request, action_type, objects, action):
+    """Wagtail's bulk actions on users (marking them inactive, for one) update rows without saving
+    each, so no signal tells the rows kept for signed-in people (lms.permissions): forget them."""
+    for changed in objects:
+        if isinstance(changed, User):
+            forget_user(changed.pk)

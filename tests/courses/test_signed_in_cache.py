@@ -18,6 +18,9 @@ from courses.assignments import assign_course, cancel_assignment, change_due_dat
 from courses.factories import add_child, catalogue
 from courses.models import LessonPage, ModulePage
 from courses.services import complete_lesson, enrol, start_retake
+from lms.models import Organisation
+from lms.permissions import CachedPermissionsBackend
+from lms.services import approve_membership, request_membership
 from quizzes.factories import correct_option_id, make_course
 from quizzes.models import QuizPage
 from quizzes.services import start_attempt, submit_attempt
@@ -245,6 +248,53 @@ def test_permissions_come_from_the_cache_until_they_change(client, learner):
     assert "wagtail-userbar" not in client.get(course.url).content.decode()
 
 
+def test_the_signed_in_person_comes_from_the_cache_until_their_row_changes(
+    client, learner, other_learner, django_assert_max_num_queries
+):
+    """Their User row is kept under a stamp of their own (lms.permissions): a warm catalogue takes
+    no query at all, and a new name, a new password or being made inactive shows at once."""
+    make_course(title="Cached person course", quiz=False)
+    url = catalogue().url
+    client.force_login(learner)
+    sam = signed_in(other_learner)
+    for browser in (client, sam, client):
+        browser.get(url)
+    with django_assert_max_num_queries(0):
+        assert client.get(url).status_code == 200
+    assert learner.full_name in client.get(url).content.decode()
+    assert other_learner.full_name in sam.get(url).content.decode()
+    learner.full_name = "Alex Renamed"
+    learner.save()
+    assert "Alex Renamed" in client.get(url).content.decode()
+    learner.set_password("a-new-long-passphrase")
+    learner.save()  # the session's password hash no longer matches: signed out
+    assert client.get(reverse("dashboard")).status_code == 302
+    assert sam.get(reverse("dashboard")).status_code == 200
+    other_learner.is_active = False
+    other_learner.save()
+    assert sam.get(reverse("dashboard")).status_code == 302
+
+
+def test_a_person_made_inactive_in_bulk_is_signed_out_at_once(admin_client, learner):
+    """Wagtail's bulk action updates the rows without saving each: its hook forgets them."""
+    client = signed_in(learner)
+    assert client.get(reverse("dashboard")).status_code == 200  # their row is kept now
+    url = reverse("wagtail_bulk_action", args=["lms", "user", "set_active_state"])
+    response = admin_client.post(f"{url}?id={learner.pk}", {"mark_as_active": "False"})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert not learner.is_active
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_a_membership_approved_shows_in_the_kept_row(learner, admin_user):
+    organisation = Organisation.objects.create(name="Shire of Example", kind=Organisation.Kind.COUNCIL)
+    backend = CachedPermissionsBackend()
+    assert backend.get_user(learner.pk).organisation_id is None  # kept now
+    approve_membership(request_membership(learner, organisation), admin_user)
+    assert backend.get_user(learner.pk).organisation_id == organisation.pk
+
+
 def test_a_course_page_outline_kept_for_one_learner_is_never_shown_to_another(learner, other_learner):
     """The outline on a course page is kept for each enrolled learner, and once for everyone
     not enrolled: neither is read for anyone else."""
@@ -364,7 +414,7 @@ def test_catalogue_cards_kept_for_one_learner_are_never_shown_to_another_and_cha
     change_due_date(assignment, date(2030, 5, 6), admin_user)
     with django_assert_max_num_queries(BOUND):  # the cards and progress afresh, then kept
         alex.get(url)
-    with django_assert_max_num_queries(1):  # the user: the cards are one fragment read
+    with django_assert_max_num_queries(0):  # the person and the cards come from the cache
         card = card_of(alex.get(url).content.decode(), "Kept cards course")
     assert "Assigned to you: due 6 May 2030" in card and "Start" in card and first.title in card
     # Sam loads the same address after Alex: none of Alex's status, on a warm cache or not.
