@@ -16,5 +16,6 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed manifest storage, its URLs worked out once (lms/storage.py).
+    "staticfiles": {"BACKEND": "lms.storage.StaticFilesStorage"},
 }
