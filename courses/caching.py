@@ -302,23 +302,25 @@ def learner_place_key(user_id):
 
 
 def forget_learner_place(user_id):
-    """Where a learner resumes a course (its enrolment's `last_page`) changed: the catalogue cards
-    kept for them, whose Continue links name it, are rendered afresh. Kept apart from their
+    """Where a learner resumes a course (its enrolment's `last_page`) changed: the catalogue kept
+    for them, whose Continue links name it, is rendered afresh. Kept apart from their
     progress stamp, so moving between pages does not make their progress be computed again."""
     request_cache.SharedVersion(learner_place_key(user_id)).bump()
 
 
-def catalogue_cards_key(request, user_id, audience):
+def catalogue_content_key(request, user_id, audience):
     # The audience asked for is the visitor's text: the key names a digest of it.
     asked = hashlib.sha256(audience[:100].encode()).hexdigest()[:16]
-    return f"{fragment_key('catalogue-cards', request, user_id)}:{asked}"
+    return f"{fragment_key('catalogue-content', request, user_id)}:{asked}"
 
 
-def catalogue_cards_fragment(request, audience, query):
-    """Where a signed-in learner's catalogue cards (with their status on each course) are kept, or
-    None (a search, or nobody signed in). Kept under the learner's id, with the content version,
-    their progress stamp (which enrolling, an assignment's change and every completion bump), their
-    place (Continue links) and the day (an assignment becomes overdue at midnight)."""
+def catalogue_content_fragment(request, audience, query):
+    """Where a signed-in learner's catalogue is kept (the page's whole main content: its title,
+    introduction, filter form, and the cards with their status on each course; the form is a GET
+    form, with no CSRF token), or None (a search, a preview, or nobody signed in). Kept under the
+    learner's id, with the content version, their progress stamp (which enrolling, an assignment's
+    change and every completion bump), their place (Continue links) and the day (an assignment
+    becomes overdue at midnight)."""
     user_id = request.user.pk if request.user.is_authenticated else None
     if query or user_id is None or getattr(request, "is_preview", False):
         return None
@@ -326,7 +328,7 @@ def catalogue_cards_fragment(request, audience, query):
     found = request_cache.get_many([VERSION_KEY, stamp_key, place_key])
     version = found.get(VERSION_KEY) or content_version()
     source = f"{version}:{user_id}:{found.get(stamp_key, 1)}:{found.get(place_key, 1)}:{timezone.localdate()}"
-    return Fragment(catalogue_cards_key(request, user_id, audience), source)
+    return Fragment(catalogue_content_key(request, user_id, audience), source)
 
 
 def kept_for_version(key, scope, compute):
@@ -355,7 +357,7 @@ def prefetch_common(request):
 
 def prefetch_learner(request):
     """For lms.request_cache, read with the request's next read from the cache: the signed-in
-    learner's progress stamp and place, and the outlines and catalogue cards kept for them at
+    learner's progress stamp and place, and the outlines and catalogue kept for them at
     this address."""
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
     if not user_id:
@@ -365,7 +367,7 @@ def prefetch_learner(request):
         learner_place_key(user_id),
         fragment_key("course-nav", request, user_id),
         fragment_key("course-outline", request, user_id),
-        catalogue_cards_key(request, user_id, request.GET.get("audience", "")),
+        catalogue_content_key(request, user_id, request.GET.get("audience", "")),
     ]
 
 

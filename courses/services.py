@@ -588,10 +588,12 @@ class CatalogueResults:
 def search_catalogue(catalogue, query="", audience=""):
     """Live courses of the catalogue, filtered by audience and, with a query, the courses and
     lessons that match it (any word)."""
-    courses = CoursePage.objects.child_of(catalogue).live().order_by("path")
     audience = audience if audience in AUDIENCE_FILTERS else ""
-    if audience:
-        courses = courses.filter(audience__in=AUDIENCE_FILTERS[audience][1])
+
+    def live_courses():  # built only when needed: building a queryset takes longer than reading it kept
+        courses = CoursePage.objects.child_of(catalogue).live().order_by("path")
+        return courses.filter(audience__in=AUDIENCE_FILTERS[audience][1]) if audience else courses
+
     query = " ".join(query.split())[:200]
     # Search words only: quotes, brackets and operators mean something to the search backend's
     # query language (a lone " is a syntax error in SQLite's full-text search).
@@ -602,9 +604,12 @@ def search_catalogue(catalogue, query="", audience=""):
         # Every visitor's list (and the one every signed-in catalogue page shows): kept per audience
         # with the content version, read in the request's first round trip (caching.prefetch_common).
         results = caching.kept_for_version(
-            caching.catalogue_courses_key(audience), catalogue.pk, lambda: list(courses.defer_streamfields())
+            caching.catalogue_courses_key(audience),
+            catalogue.pk,
+            lambda: list(live_courses().defer_streamfields()),
         )
         return CatalogueResults(results, [], query, audience)
+    courses = live_courses()
     by_course = {course.pk: course for course in courses}
     matching_ids = [course.pk for course in courses.search(words, operator="or")]
     lessons = []

@@ -89,14 +89,14 @@ def catalogue_context(page, request):
             "query": found.query,
             "courses": services.course_cards(request.user, found.courses),
         }
-    cards_fragment = caching.catalogue_cards_fragment(request, results.audience, results.query)
+    content_fragment = caching.catalogue_content_fragment(request, results.audience, results.query)
     return {
         "courses": results.courses,
         # Read (the learner's enrolments) only when their kept cards are not current: a function,
         # which the template calls (once: cached), not a lazy object that other template tags
         # would evaluate by asking its class.
         "cards": cache(lambda: services.course_cards(request.user, results.courses)),
-        "cards_fragment": cards_fragment,
+        "content_fragment": content_fragment,
         "suggestions": suggestions,
         "lesson_results": results.lesson_results,
         "query": results.query,

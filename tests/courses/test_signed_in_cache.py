@@ -346,6 +346,23 @@ def test_the_kept_catalogue_shows_a_course_published_or_unpublished_at_once(clie
     assert "First course" in client.get(catalogue().url).content.decode()
 
 
+def test_the_kept_catalogue_shows_its_new_introduction_and_the_audience_asked_for(client, learner):
+    """A signed-in learner's whole catalogue (title, introduction, filter form, cards) is one kept
+    fragment: kept per audience asked for, and rendered afresh when the catalogue is published."""
+    make_course(title="First course", quiz=False)
+    page = catalogue()
+    client.force_login(learner)
+    for _ in range(2):  # the second round reads what the first one kept
+        everyone = client.get(page.url).content.decode()
+        councillors = client.get(page.url, {"audience": "councillors"}).content.decode()
+        assert '<option value="councillors" selected>' in councillors
+        assert '<option value="councillors" selected>' not in everyone
+    page.intro = "<p>Newly introduced.</p>"
+    page.save_revision().publish()
+    assert "Newly introduced." in client.get(page.url).content.decode()
+    assert "Newly introduced." in client.get(page.url, {"audience": "councillors"}).content.decode()
+
+
 def test_my_learning_lists_kept_for_a_learner_show_new_work_at_once(client, learner, other_learner):
     course = make_course(title="Listed course")
     (lesson,) = lessons_of(course)
