@@ -331,6 +331,13 @@ def catalogue_content_fragment(request, audience, query):
     return Fragment(catalogue_content_key(request, user_id, audience), source)
 
 
+def kept_under_current_version(key):
+    """What `kept_for_version` keeps at `key`, if kept under the current content version (for any
+    scope), else None."""
+    found = request_cache.get(key)
+    return found[1] if found is not None and found[0][0] == content_version() else None
+
+
 def kept_for_version(key, scope, compute):
     """`compute()`, kept at `key` with the content version and the `scope` (such as a page's id)
     it was computed for, and used only while both are the same."""

@@ -622,6 +622,22 @@ def search_catalogue(catalogue, query="", audience=""):
     )
 
 
+def attach_courses(enrolments):
+    """Give each enrolment its course page without joining it: from the catalogue's course list
+    kept under the current content version (read in every request's first round trip to the
+    cache, caching.prefetch_common), and in one query those it lacks (a course outside the
+    catalogue or no longer live, or no list kept yet). Kept pages come without their StreamFields."""
+    enrolments = list(enrolments)
+    kept = caching.kept_under_current_version(caching.catalogue_courses_key("")) or []
+    courses = {course.pk: course for course in kept}
+    missing = {e.course_id for e in enrolments} - courses.keys()
+    if missing:
+        courses.update((course.pk, course) for course in CoursePage.objects.filter(pk__in=missing))
+    for enrolment in enrolments:
+        enrolment.course = courses[enrolment.course_id]
+    return enrolments
+
+
 # Words too common in course titles and summaries to be worth suggesting.
 SUGGESTION_STOP_WORDS = {"about", "with", "your", "from", "that", "this", "what", "when", "into", "their"}
 

@@ -363,6 +363,28 @@ def test_the_kept_catalogue_shows_its_new_introduction_and_the_audience_asked_fo
     assert "Newly introduced." in client.get(page.url, {"audience": "councillors"}).content.decode()
 
 
+def test_my_learning_names_each_course_as_it_is_published_now(client, learner, django_assert_max_num_queries):
+    """My learning takes its courses from the catalogue's kept course list (no join), and those
+    the list lacks (a course unpublished since) from the database."""
+    renamed = make_course(title="Old title course", quiz=False)
+    withdrawn = make_course(title="Withdrawn course", quiz=False)
+    enrol(learner, renamed)
+    enrol(learner, withdrawn)
+    client.force_login(learner)
+    client.get(catalogue().url)  # the catalogue's course list is kept now
+    client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(2):  # the enrolments and the certificates
+        html = client.get(reverse("dashboard")).content.decode()
+    assert "Old title course" in html and "Withdrawn course" in html
+    renamed.title = "New title course"
+    renamed.save_revision().publish()
+    withdrawn.unpublish()
+    client.get(catalogue().url)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "New title course" in html and "Old title course" not in html
+    assert "Withdrawn course" in html
+
+
 def test_my_learning_lists_kept_for_a_learner_show_new_work_at_once(client, learner, other_learner):
     course = make_course(title="Listed course")
     (lesson,) = lessons_of(course)
