@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.caching import forget_learner_progress
 from lms.site_url import absolute_url
 from lms.storage import private_storage
 
@@ -240,6 +241,24 @@ def give_status_list_entries(certificates, chooser=secrets.SystemRandom()):  # n
 # --- Certificates -----------------------------------------------------------------------------------
 
 
+class CertificateQuerySet(models.QuerySet):
+    """Updates in bulk (render status, emailing, revocation, reissue) tell the learners' kept
+    pages: My learning keeps each learner's certificates under their progress stamp
+    (dashboard.services.kept_lists), as saves and deletions do through signals (apps.py)."""
+
+    def update(self, **kwargs):
+        learners = set(self.values_list("user_id", flat=True))
+        updated = super().update(**kwargs)
+        for user_id in learners:
+            forget_learner_progress(user_id)
+        return updated
+
+
+def forget_learners_certificates(sender, instance, **kwargs):
+    """For Certificate's post_save and post_delete signals: see CertificateQuerySet."""
+    forget_learner_progress(instance.user_id)
+
+
 class Certificate(models.Model):
     """Proof that a learner completed a course: one per enrolment cycle, issued when courses sends
     course_completed. Name, title, CPD hours and expiry are copied at issue; the PDF is rendered
@@ -332,6 +351,8 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at"]

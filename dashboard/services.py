@@ -47,8 +47,7 @@ def learner_dashboard(user):
         enrolment.user = user
     progress = progress_for_enrolments(enrolments)
     survey_waiting = surveys_waiting(enrolments)
-    certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
-    events, practice = kept_lists(user)
+    events, practice, certificates = kept_lists(user)
     current = {(c.enrolment_id, c.cycle): c for c in certificates}
     rows = []
     for enrolment in enrolments:
@@ -128,17 +127,21 @@ def recent_activity(user, certificates, limit=6, events=None):
 
 
 def my_learning_key(user_id):
-    return f"my-learning-lists:{user_id}"
+    return f"my-learning:{user_id}"
 
 
 def kept_lists(user):
-    """(learning_events, practice_work) of the learner, kept in the shared cache while their
-    records and the courses are unchanged: every completion, quiz attempt and task submission or
-    review bumps the learner's stamp (courses.services.forget_progress), every publish the content
-    version (titles). Read with the page's other entries (PrefetchMiddleware)."""
-    return kept_for_learner(
-        my_learning_key(user.pk), user.pk, lambda: (learning_events(user), practice_work(user))
-    )
+    """(learning_events, practice_work, certificates newest first) of the learner, kept in the
+    shared cache while their records and the courses are unchanged: every completion, quiz attempt,
+    task submission or review, and every change to one of their certificates (certificates.models)
+    bumps the learner's stamp (courses.services.forget_progress), every publish the content version
+    (titles). Read with the page's other entries (PrefetchMiddleware)."""
+
+    def read():
+        certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
+        return learning_events(user), practice_work(user), certificates
+
+    return kept_for_learner(my_learning_key(user.pk), user.pk, read)
 
 
 def prefetch_my_learning(request):

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from certificates.models import Certificate
-from certificates.services import reissue_certificate
+from certificates.services import reissue_certificate, revoke_certificate
 from courses.assignments import assign_course, cancel_assignment, change_due_date
 from courses.factories import add_child, catalogue
 from courses.models import LessonPage, ModulePage
@@ -373,7 +373,7 @@ def test_my_learning_names_each_course_as_it_is_published_now(client, learner, d
     client.force_login(learner)
     client.get(catalogue().url)  # the catalogue's course list is kept now
     client.get(reverse("dashboard"))
-    with django_assert_max_num_queries(2):  # the enrolments and the certificates
+    with django_assert_max_num_queries(1):  # the enrolments (certificates are kept with the lists)
         html = client.get(reverse("dashboard")).content.decode()
     assert "Old title course" in html and "Withdrawn course" in html
     renamed.title = "New title course"
@@ -383,6 +383,24 @@ def test_my_learning_names_each_course_as_it_is_published_now(client, learner, d
     html = client.get(reverse("dashboard")).content.decode()
     assert "New title course" in html and "Old title course" not in html
     assert "Withdrawn course" in html
+
+
+def test_my_learning_shows_a_certificate_changed_in_bulk_or_revoked_at_once(client, learner, admin_user):
+    """My learning keeps each learner's certificates under their progress stamp: an update in
+    bulk (a render finishing in a worker) and a revocation show at once, to that learner only."""
+    course = make_course(title="Certified course", quiz=False)
+    (lesson,) = lessons_of(course)
+    complete_lesson(enrol(learner, course), lesson)
+    certificate = Certificate.objects.get(user=learner)
+    client.force_login(learner)
+    assert "Your certificate is being prepared" in client.get(reverse("dashboard")).content.decode()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        render_status=Certificate.RenderStatus.READY, pdf="certificates/certified.pdf"
+    )
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "download the PDF" in html and "being prepared" not in html
+    revoke_certificate(certificate, admin_user, "Issued in error")
+    assert "<strong>revoked " in client.get(reverse("dashboard")).content.decode()
 
 
 def test_my_learning_lists_kept_for_a_learner_show_new_work_at_once(client, learner, other_learner):
