@@ -1,6 +1,6 @@
 """Time per request of the signed-in pages in one process, with production settings (bench/settings.py)
 and warm caches: the bare "ok" view (anonymous, and with a learner's session), the catalogue, My
-learning, a course page and a lesson page, each called through Django's WSGI handler as gunicorn
+learning, a course page and a lesson page, each called through lms.wsgi's application as gunicorn
 calls it, and each as a share of the bare view ((bare view ms) / (page ms): roughly the throughput
 share bench/throughput.sh measures, without starting servers or loading the machine).
 
@@ -38,10 +38,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+
+from lms.wsgi import application  # noqa: E402 - as gunicorn loads it (startup objects frozen)
 
 
 def prepare():
@@ -143,7 +144,8 @@ def main():
     parser.add_argument("--sql", action="store_true", help="print each page's statements")
     options = parser.parse_args()
     session, pages = prepare()
-    handler = WSGIHandler()
+    handler = application
+
     calls = {"bare view, anonymous": caller(handler, pages["bare view"], "")}
     calls.update({name: caller(handler, path, session) for name, path in pages.items()})
     for call in calls.values():  # warm: imports, templates, every cache entry
