@@ -189,6 +189,25 @@ def _render_in_child(connection, html):
         connection.close()
 
 
+# A page in the certificates' own fonts: laying it out once loads what every render needs (the font
+# configuration and files, WeasyPrint's stylesheets), which forked children then share.
+WARM_UP_HTML = (
+    '<html lang="en"><head><title>Warm-up</title><style>@page { size: A4 landscape }'
+    " h1 { font-family: 'EB Garamond' } p { font-family: Lato }</style></head>"
+    "<body><h1>Certificate 1</h1><p>Warm-up <strong>page</strong></p></body></html>"
+)
+_renderer_warm = False
+
+
+def warm_up_renderer():
+    """Lay out a small page in this process, once: each forked render then starts warm, instead of
+    loading fonts and stylesheets again in every child (about 0.1 s of CPU less per certificate)."""
+    global _renderer_warm
+    if not _renderer_warm:
+        html_to_pdf(WARM_UP_HTML)
+        _renderer_warm = True
+
+
 def render_certificate_pdf_bounded(certificate, timeout=None, template=None) -> bytes:
     """Render in a child process that is killed after `timeout` seconds (RenderTimeout).
 
@@ -198,6 +217,7 @@ def render_certificate_pdf_bounded(certificate, timeout=None, template=None) -> 
     """
     timeout = settings.CERTIFICATE_RENDER_TIMEOUT if timeout is None else timeout
     html = certificate_html(certificate, template)
+    warm_up_renderer()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_render_in_child, args=(sender, html), daemon=True)

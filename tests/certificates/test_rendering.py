@@ -97,6 +97,22 @@ def test_immediate_backend_has_it_ready_at_once(certificate):
     assert stored_files(certificate.code) == [Path(certificate.pdf.path)]
 
 
+def test_bounded_renders_warm_the_renderer_once_then_lay_out_in_children(certificate, monkeypatch):
+    # The worker lays out a small page itself, once; each certificate is laid out in a forked child,
+    # which inherits the loaded fonts and stylesheets instead of loading them again.
+    monkeypatch.setattr(certificates_pdf, "_renderer_warm", False)
+    laid_out_here = []
+    real_html_to_pdf = certificates_pdf.html_to_pdf
+    monkeypatch.setattr(
+        certificates_pdf, "html_to_pdf", lambda html: laid_out_here.append(html) or real_html_to_pdf(html)
+    )
+    first = certificates_pdf.render_certificate_pdf_bounded(certificate)
+    second = certificates_pdf.render_certificate_pdf_bounded(certificate)
+    assert laid_out_here == [certificates_pdf.WARM_UP_HTML]
+    assert first.startswith(b"%PDF-") and second.startswith(b"%PDF-")
+    assert certificate.learner_name in pdf_text(first)
+
+
 def test_a_second_run_of_the_same_render_changes_nothing(certificate):
     name = certificate.pdf.name
     assert run_render(certificate.pk, certificate.render_generation) == "skipped"
