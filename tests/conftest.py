@@ -58,6 +58,25 @@ def course(db):
     return make_course()
 
 
+# Tests that share a costly session fixture run on one pytest-xdist worker (`make test` passes
+# --dist loadgroup), which builds it once: the shipped courses (loaded in seconds), and the real
+# servers some tests talk to (each a process of its own, started in a second or more).
+SHARED_FIXTURE_GROUPS = {
+    "loaded_courses": "shipped_courses",
+    "oidc_provider": "oidc_provider",
+    "lti_platform": "lti_platform",
+    "ralph": "ralph_lrs",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in SHARED_FIXTURE_GROUPS:
+                item.add_marker(pytest.mark.xdist_group(SHARED_FIXTURE_GROUPS[fixture]))
+                break
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory):
     """A real OpenID Connect provider (django-oauth-toolkit, tests/sso_provider/) in a second

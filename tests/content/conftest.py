@@ -22,11 +22,3 @@ def loaded_courses(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-
-
-def pytest_collection_modifyitems(items):
-    """The tests that read the shipped courses run on one pytest-xdist worker (`make test` passes
-    --dist loadgroup), so a run loads the courses once, not once per worker."""
-    for item in items:
-        if "loaded_courses" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("shipped_courses"))

@@ -1,10 +1,12 @@
 """Runs the test OpenID Connect provider (this folder's Django project, django-oauth-toolkit) in a
 second process on a free local port, for the single sign-on tests (fixture `oidc_provider` in
 tests/conftest.py). People and clients are added through its management commands, so the provider
-keeps its own database and the tests talk to it only as an LMS would: over HTTP."""
+keeps its own database and the tests talk to it over HTTP only: as an LMS would, and to set up the
+people and clients (tests/sso_provider/setup.py, with a token of this run's own)."""
 
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -54,26 +56,26 @@ class OIDCProvider:
             DJANGO_SETTINGS_MODULE="tests.sso_provider.settings",
             SSO_PROVIDER_DB=str(self.folder / "provider.sqlite3"),
             SSO_PROVIDER_KEY=_signing_key(),
+            SSO_PROVIDER_SETUP_TOKEN=secrets.token_urlsafe(24),
             PYTHONPATH=str(REPO),
         )
 
-    def _django(self, *args):
-        result = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "django", *args],
-            cwd=REPO,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
+    def _set_up(self, action, **arguments):
+        response = requests.post(
+            f"{self.url}/setup/{action}/",
+            json=arguments,
+            headers={"Authorization": f"Bearer {self.env['SSO_PROVIDER_SETUP_TOKEN']}"},
+            timeout=30,
         )
-        if result.returncode:
-            raise RuntimeError(f"provider {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        if response.status_code != 204:
+            raise RuntimeError(
+                f"provider set-up of a {action} failed ({response.status_code}):\n{self.log.read_text()}"
+            )
 
     def start(self):
-        self._django("migrate", "--verbosity", "0")
         with open(self.log, "w") as log:
-            self.process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                [sys.executable, "-m", "django", "provider_serve", f"127.0.0.1:{self.port}"],
                 cwd=REPO,
                 env=self.env,
                 stdout=log,
@@ -93,13 +95,15 @@ class OIDCProvider:
         stop_process(self.process)
 
     def add_person(self, username, email, name, verified=True):
-        self._django(
-            "provider_person", username, PASSWORD, email, name, *([] if verified else ["--unverified"])
+        self._set_up(
+            "person", username=username, password=PASSWORD, email=email, name=name, verified=verified
         )
 
     def allow_client(self, *redirect_uris):
         """Register the LMS (one confidential client) with the callback URLs it will use."""
-        self._django("provider_client", CLIENT_ID, CLIENT_SECRET, *redirect_uris)
+        self._set_up(
+            "client", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uris=list(redirect_uris)
+        )
 
     def sign_in(self, authorize_url, username):
         """What a person's browser does at the provider: open the authorisation URL, sign in on the
