@@ -15,6 +15,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from courses.factories import add_child
 from courses.models import CourseIndexPage, CoursePage, LearningOutcome, LessonPage, ModulePage
 from practice.models import DraftPostPage, MetricsExercisePage, Platform, ReflectionPage, ScenarioPage
 from quizzes.gift import GiftError, import_gift
@@ -682,11 +683,15 @@ class CourseLoader:
                 [QuizQuestion(question_id=pk, sort_order=n) for n, pk in enumerate(question_ids)]
             )
         if created:
-            parent.add_child(instance=page)
-        revision = page.save_revision()
-        revision.publish()
+            # Published at once with its revision, history and index rows, as the admin's first
+            # Publish leaves them, in a third of the queries of Wagtail's add, save and publish.
+            revision_id = add_child(parent, page).live_revision_id
+        else:
+            revision = page.save_revision()
+            revision.publish()
+            revision_id = revision.pk
         LoadedPage.objects.update_or_create(
-            page_id=page.pk, defaults={"source": source, "digest": data_digest, "revision_id": revision.pk}
+            page_id=page.pk, defaults={"source": source, "digest": data_digest, "revision_id": revision_id}
         )
         (self.report.created if created else self.report.updated).append(source)
         return model.objects.get(pk=page.pk)

@@ -1,4 +1,5 @@
-"""Builders for tests and demo data: a course tree with modules, lessons and a quiz."""
+"""Builders for tests and demo data (a course tree with modules, lessons and a quiz), and `add_child`,
+which the demo and the course loader use too."""
 
 from contextlib import contextmanager
 from functools import partial
