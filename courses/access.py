@@ -95,7 +95,7 @@ def open_course_item(request, page, *, enrolled=True, check_lock=True):
         return CourseAccess(page, course, None, {})
     if not request.user.is_authenticated:
         raise LoginRequired
-    enrolment = services.get_enrolment(request.user, course)
+    enrolment = services.request_enrolment(request, course)
     if enrolment is None:
         raise NotEnrolled(course)
     if page is course:

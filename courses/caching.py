@@ -174,12 +174,15 @@ def progress_keys(enrolments):
     }
 
 
-def kept_for_learner(key, user_id, compute):
+def kept_for_learner(key, user_id, compute, with_place=False):
     """`compute()` (what one learner's records say), kept at `key` with the content version and
-    the learner's stamp, and used only while both are the same."""
-    stamp_key = learner_stamp_key(user_id)
-    found = request_cache.get_many([VERSION_KEY, stamp_key, key])
+    the learner's stamp (`with_place`: and their place, for what shows where they are or when
+    they were last active), and used only while these are the same."""
+    stamp_key, place_key = learner_stamp_key(user_id), learner_place_key(user_id)
+    found = request_cache.get_many([VERSION_KEY, stamp_key, key, *([place_key] if with_place else [])])
     source = f"{found.get(VERSION_KEY) or content_version()}:{user_id}:{found.get(stamp_key, 1)}"
+    if with_place:
+        source += f":{found.get(place_key, 1)}"
     if key in found and found[key][0] == source:
         return found[key][1]
     value = compute()
@@ -187,10 +190,43 @@ def kept_for_learner(key, user_id, compute):
     return value
 
 
-def progress_record_key(enrolment_id):
-    """Where an enrolment's progress record is kept (with what it was computed from): it names
-    the enrolment only, so the record can be read before the learner's stamp is known."""
-    return f"learner-progress-record:{enrolment_id}"
+def progress_record_key(user_id, course_id):
+    """Where an enrolment's progress record is kept (with what it was computed from, which names
+    the enrolment and its cycle): it names the learner and the course only, so the record can be
+    read with the enrolment itself (`kept_enrolment`), before the enrolment or stamp is known."""
+    return f"learner-progress-record:{user_id}:{course_id}"
+
+
+def enrolment_key(user_id, course_id):
+    return f"learner-enrolment:{user_id}:{course_id}"
+
+
+def kept_enrolment(user_id, course, read):
+    """A learner's enrolment in `course` (or None), as `read()` found it, kept with the learner's
+    stamp: any save or deletion of an enrolment and every update that bypasses the signals
+    (completion, retake) bumps it, so a kept row is used only while it is unchanged. Moving to
+    another page updates the row without a new stamp: `record_visit` keeps its new copy
+    (`keep_visited_enrolment`). The stamp is read before the row, so a row read while another
+    request changed it is kept under the old stamp, never read again. Read in one round trip with
+    the learner's progress record and the course's outline, which the page reads next."""
+    key, stamp_key = enrolment_key(user_id, course.pk), learner_stamp_key(user_id)
+    found = request_cache.get_many(
+        [stamp_key, key, progress_record_key(user_id, course.pk), *outline_keys([course]).values()]
+    )
+    source = f"{user_id}:{found.get(stamp_key, 1)}"
+    if key in found and found[key][0] == source:
+        return found[key][1], source
+    enrolment = read()
+    request_cache.set_many({key: (source, enrolment)}, PROGRESS_TIMEOUT)
+    return enrolment, source
+
+
+def keep_visited_enrolment(enrolment, source):
+    """The enrolment row as `record_visit` wrote it (where the learner is, when they were last
+    active), kept under the `source` its earlier copy was read with (`kept_enrolment`)."""
+    request_cache.set_many(
+        {enrolment_key(enrolment.user_id, enrolment.course_id): (source, enrolment)}, PROGRESS_TIMEOUT
+    )
 
 
 def prefetch_progress(courses, enrolments):
@@ -198,7 +234,7 @@ def prefetch_progress(courses, enrolments):
     request_cache.prefetch(
         [
             *outline_keys(courses).values(),
-            *(progress_record_key(e.pk) for e in enrolments),
+            *(progress_record_key(e.user_id, e.course_id) for e in enrolments),
             *{learner_stamp_key(e.user_id) for e in enrolments},
         ]
     )
@@ -208,7 +244,7 @@ def cached_progress_records(enrolments, compute, sources=None):
     """{enrolment pk: record} from the shared cache where kept and still current, else from
     `compute(missing enrolments)`. `sources`: their progress_keys, when already known."""
     sources = sources or progress_keys(enrolments)
-    keys = {e.pk: progress_record_key(e.pk) for e in enrolments}
+    keys = {e.pk: progress_record_key(e.user_id, e.course_id) for e in enrolments}
     found = request_cache.get_many(list(keys.values()))
     records = {pk: found[key][1] for pk, key in keys.items() if key in found and found[key][0] == sources[pk]}
     missing = [e for e in enrolments if e.pk not in records]
@@ -302,9 +338,10 @@ def learner_place_key(user_id):
 
 
 def forget_learner_place(user_id):
-    """Where a learner resumes a course (its enrolment's `last_page`) changed: the catalogue kept
-    for them, whose Continue links name it, is rendered afresh. Kept apart from their
-    progress stamp, so moving between pages does not make their progress be computed again."""
+    """Where a learner resumes a course (its enrolment's `last_page`), or when they were last
+    active in it, changed: the catalogue kept for them, whose Continue links name it, is rendered
+    afresh, and My learning's courses (in order of last activity) are read again. Kept apart from
+    their progress stamp, so moving between pages does not make their progress be computed again."""
     request_cache.SharedVersion(learner_place_key(user_id)).bump()
 
 

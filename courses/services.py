@@ -147,23 +147,40 @@ def _outline_modules(courses):
     return modules
 
 
+def enrolment_row(user_id, course_id):
+    """The enrolment of a learner in a course (at most one) as stored, without its course."""
+    return Enrolment.objects.filter(user_id=user_id, course_id=course_id).order_by().first()
+
+
 def get_enrolment(user, course):
     """The learner's enrolment in `course` (at most one), with `course` as its course: no join,
     and the page every signed-in item view already has (from the route cache) is not read again."""
     if not user.is_authenticated or course is None:
         return None
-    enrolment = Enrolment.objects.filter(user_id=user.pk, course_id=course.pk).order_by().first()
+    enrolment = enrolment_row(user.pk, course.pk)
     if enrolment is not None:
         enrolment.course = course
     return enrolment
 
 
 def request_enrolment(request, course):
-    """get_enrolment, read once per request: a course page's context providers (courses, surveys)
-    each ask for it."""
+    """get_enrolment, read once per request: the course gate and a course page's context
+    providers (courses, surveys) each ask for it. A page read (GET or HEAD) takes the row kept in
+    the shared cache under the learner's stamp (`caching.kept_enrolment`); what changes records
+    (a POST) reads the database."""
     found = request.__dict__.setdefault("_course_enrolments", {})
     if course.pk not in found:
-        found[course.pk] = get_enrolment(request.user, course)
+        user = request.user
+        if request.method in ("GET", "HEAD") and user.is_authenticated:
+            enrolment, source = caching.kept_enrolment(
+                user.pk, course, lambda: enrolment_row(user.pk, course.pk)
+            )
+            if enrolment is not None:
+                enrolment.course = course
+                enrolment.kept_under = source  # for record_visit's copy
+            found[course.pk] = enrolment
+        else:
+            found[course.pk] = get_enrolment(user, course)
     return found[course.pk]
 
 
@@ -324,9 +341,13 @@ def record_visit(enrolment, page, viewed_ids=None):
     if enrolment.last_page_id == page.pk and last is not None and now - last < VISIT_RECORD_INTERVAL:
         return
     Enrolment.objects.filter(pk=enrolment.pk).update(last_page=page, last_activity_at=now)
-    if enrolment.last_page_id != page.pk:  # the catalogue's Continue link for this course
-        caching.forget_learner_place(enrolment.user_id)
+    # The catalogue's Continue link for this course, and My learning's order of last activity.
+    caching.forget_learner_place(enrolment.user_id)
     enrolment.last_page_id, enrolment.last_activity_at = page.pk, now
+    if getattr(enrolment, "kept_under", None):  # the kept row as written, without its course
+        names = [field.attname for field in Enrolment._meta.concrete_fields]
+        row = Enrolment.from_db(enrolment._state.db, names, [getattr(enrolment, name) for name in names])
+        caching.keep_visited_enrolment(row, enrolment.kept_under)
     if not isinstance(page, LessonPage):
         return
     if viewed_ids is not None and page.pk in viewed_ids:

@@ -38,11 +38,7 @@ def learner_dashboard(user):
     today = timezone.localdate()
     # The courses from the kept catalogue rather than a join (a join of the page tables cost more
     # than the rest of the page's queries together), and the user is the one asking.
-    enrolments = attach_courses(
-        Enrolment.objects.filter(user=user)
-        .select_related("assignment")
-        .order_by("completed_at", "-last_activity_at", "-enrolled_at")
-    )
+    enrolments = attach_courses(kept_enrolments(user))
     for enrolment in enrolments:
         enrolment.user = user
     progress = progress_for_enrolments(enrolments)
@@ -144,7 +140,29 @@ def kept_lists(user):
     return kept_for_learner(my_learning_key(user.pk), user.pk, read)
 
 
+def my_enrolments_key(user_id):
+    return f"my-learning-enrolments:{user_id}"
+
+
+def kept_enrolments(user):
+    """The learner's enrolments with their assignments (without their courses), in My learning's
+    order, kept while their records and their place are unchanged: enrolling, leaving, any
+    assignment change, completion and retake bump their stamp, and `record_visit`'s every write
+    (last page, last activity) their place."""
+
+    def read():
+        return list(
+            Enrolment.objects.filter(user=user)
+            .select_related("assignment")
+            .order_by("completed_at", "-last_activity_at", "-enrolled_at")
+        )
+
+    return kept_for_learner(my_enrolments_key(user.pk), user.pk, read, with_place=True)
+
+
 def prefetch_my_learning(request):
     """For lms.request_cache: My learning's kept lists, with the signed-in person's other entries."""
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
-    return [my_learning_key(user_id)] if user_id and request.path_info == reverse("dashboard") else []
+    if not user_id or request.path_info != reverse("dashboard"):
+        return []
+    return [my_learning_key(user_id), my_enrolments_key(user_id)]
