@@ -14,7 +14,7 @@ class CoursesConfig(AppConfig):
         from .items import register_item_type
         from .models import CourseIndexPage, CourseItemMixin, CoursePage, HomePage, LessonPage
         from .page_context import register_context_provider
-        from .routing import prefetch_route
+        from .routing import prefetch_enrolment, prefetch_route
 
         register_item_type(LessonPage)
         register_context_provider(HomePage, views.home_context)
@@ -28,3 +28,4 @@ class CoursesConfig(AppConfig):
         register_prefetch(prefetch_common)
         register_prefetch(prefetch_learner, with_user=True)
         register_prefetch(prefetch_route)
+        register_prefetch(prefetch_enrolment, with_user=True)

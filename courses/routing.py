@@ -19,8 +19,16 @@ from wagtail.views import serve as wagtail_serve
 
 from lms import request_cache
 
-from .caching import TIMEOUT, KnownViewRestrictionsMixin, content_version
-from .models import CourseItemMixin, ModulePage
+from .caching import (
+    TIMEOUT,
+    VERSION_KEY,
+    KnownViewRestrictionsMixin,
+    content_version,
+    enrolment_key,
+    outline_key,
+    progress_record_key,
+)
+from .models import CourseItemMixin, CoursePage, ModulePage
 
 NOT_CACHED = "not-cached"  # a page with its own route(): Wagtail routes it
 
@@ -43,6 +51,33 @@ def prefetch_route(request):
     version, so they can be read before it: each entry holds the version it was found under and
     is used only while that version is current."""
     return [route_key(request), site_key(request)]
+
+
+def prefetch_enrolment(request):
+    """For lms.request_cache, read with the signed-in person's other entries: on a course page or
+    a course item, their enrolment in its course, their progress record and the course's outline
+    (what the course gate and the page read next), found from the route the request's first round
+    trip brought (when it is current). Keys only: who may read what is decided as ever."""
+    user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
+    if not user_id or request.method not in ("GET", "HEAD"):
+        return []
+    version, route = request_cache.get(VERSION_KEY), request_cache.get(route_key(request))
+    if version is None or route is None or route[0] != version:
+        return []
+    page = route[2]
+    if isinstance(page, CoursePage):
+        course = page
+    elif isinstance(page, CourseItemMixin | ModulePage):
+        course = page.course
+    else:
+        return []
+    if course is None:
+        return []
+    return [
+        enrolment_key(user_id, course.pk),
+        progress_record_key(user_id, course.pk),
+        outline_key(version, course.pk),
+    ]
 
 
 def _current(key, find):
