@@ -40,8 +40,8 @@ from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 
+from bench.signed_in_session import signed_in_learner  # noqa: E402
 from lms.wsgi import application  # noqa: E402 - as gunicorn loads it (startup objects frozen)
 
 
@@ -49,24 +49,14 @@ def prepare():
     """Migrate, load the courses and collect the static files once; a signed-in learner enrolled
     in the first course. Returns (session key, {page name: path})."""
     call_command("migrate", verbosity=0)
-    from courses.models import CoursePage, LessonPage
+    from courses.models import CoursePage
 
     if not CoursePage.objects.exists():
         call_command("createcachetable", verbosity=0)
         call_command("load_courses", verbosity=0, stdout=io.StringIO())
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
-    from courses.factories import make_user
-    from courses.services import enrol
-    from lms.models import User
-
-    email = "bench-cpu-learner@example.gov.au"
-    learner = User.objects.filter(email=email).first() or make_user(email=email, full_name="Bench Learner")
-    course = CoursePage.objects.live().order_by("path").first()
-    lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
-    enrol(learner, course)
-    client = Client()
-    client.force_login(learner)
+    client, course, lesson = signed_in_learner("bench-cpu-learner@example.gov.au")
     pages = {
         "bare view": "/bench/ok/",
         "catalogue": "/courses/",

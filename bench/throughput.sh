@@ -53,7 +53,9 @@ $BIN/python manage.py collectstatic --noinput -v0
 $BIN/gunicorn lms.wsgi -w 2 -b 127.0.0.1:$PORT --no-control-socket --log-level warning &
 SERVER=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/courses/" >/dev/null && break; sleep 0.2; done
-read -r SESSION LESSON COURSE < <($BIN/python bench/signed_in_session.py)
+read -r SESSION CSRF LESSON COURSE < <($BIN/python bench/signed_in_session.py)
+# What a learner's browser sends: the session and the CSRF cookie the first page with a form set.
+COOKIE="sessionid=$SESSION; csrftoken=$CSRF"
 HOW="gunicorn -w 2, $database, $cache cache, wrk -t2 -c16, $ROUNDS rounds of ${SECONDS_PER_RUN}s each after a run of the bare view"
 
 # key|label|path|cookie
@@ -62,16 +64,16 @@ PAGES=(
   "anonymous_throughput_courses|anonymous GET /courses/|/courses/|"
   "anonymous_throughput_courses_public_servants|anonymous GET /courses/public-servants/|/courses/public-servants/|"
   "anonymous_throughput_courses_audience_councillors|anonymous GET /courses/?audience=councillors|/courses/?audience=councillors|"
-  "signed_in_bare_view|bare Django view /bench/ok/ with a learner's session (session and user read)|/bench/ok/|$SESSION"
-  "signed_in_lesson|signed-in learner, lesson $LESSON|$LESSON|$SESSION"
-  "signed_in_course|signed-in learner, course $COURSE|$COURSE|$SESSION"
-  "signed_in_my_learning|signed-in learner, My learning|/my-learning/|$SESSION"
-  "signed_in_catalogue|signed-in learner, catalogue|/courses/|$SESSION"
+  "signed_in_bare_view|bare Django view /bench/ok/ with a learner's session (session and user read)|/bench/ok/|$COOKIE"
+  "signed_in_lesson|signed-in learner, lesson $LESSON|$LESSON|$COOKIE"
+  "signed_in_course|signed-in learner, course $COURSE|$COURSE|$COOKIE"
+  "signed_in_my_learning|signed-in learner, My learning|/my-learning/|$COOKIE"
+  "signed_in_catalogue|signed-in learner, catalogue|/courses/|$COOKIE"
 )
 
 rps_of() {  # path cookie seconds
   local args=(-t2 -c16 "-d${3}s")
-  [ -n "${2:-}" ] && args+=(-H "Cookie: sessionid=$2")
+  [ -n "${2:-}" ] && args+=(-H "Cookie: $2")
   wrk "${args[@]}" "http://127.0.0.1:$PORT$1" | awk '/Requests\/sec/ {print $2}'
 }
 
