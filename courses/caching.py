@@ -319,11 +319,16 @@ def not_enrolled_outline_fragment(page, request):
     return Fragment(fragment_key("course-outline", request), f"not-enrolled:{content_version()}:{page.pk}")
 
 
+def fragment_is_current(fragment):
+    """Whether the fragment kept for this request is there and rendered from what it has now."""
+    found = request_cache.get(fragment.key)
+    return found is not None and found[0] == fragment.source
+
+
 def cached_fragment(fragment, render):
     """The fragment's HTML kept from an earlier request, or `render()` (kept for the next)."""
-    found = request_cache.get(fragment.key)
-    if found is not None and found[0] == fragment.source:
-        return found[1]
+    if fragment_is_current(fragment):
+        return request_cache.get(fragment.key)[1]
     html = render()
     request_cache.set_many({fragment.key: (fragment.source, str(html))}, FRAGMENT_TIMEOUT)
     return html
@@ -388,14 +393,15 @@ def kept_for_version(key, scope, compute):
 
 
 def prefetch_common(request):
-    """For lms.request_cache, read at the start of every request: the content version, the
+    """For lms.request_cache, read at the start of every request: the content version and the
     fragments kept for the address that are the same for everyone (a lesson body, a course
-    outline without progress) and the catalogue's courses for the audience asked for."""
+    outline without progress). Not the catalogue's courses (pages, which take longer to unpickle
+    than anything else a request reads): a signed-in catalogue shows them from its kept content,
+    and the pages that need them read them when they do (My learning names them with its lists)."""
     return [
         VERSION_KEY,
         fragment_key("lesson-body", request),
         fragment_key("course-outline", request),
-        catalogue_courses_key(request.GET.get("audience", "")),
     ]
 
 

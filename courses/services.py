@@ -606,16 +606,21 @@ class CatalogueResults:
     audience: str
 
 
+def catalogue_filters(query="", audience=""):
+    """The search words and audience a visitor asked for, as the catalogue uses them: spaces
+    squeezed, at most 200 characters; an audience the catalogue does not know means everyone."""
+    return " ".join(query.split())[:200], audience if audience in AUDIENCE_FILTERS else ""
+
+
 def search_catalogue(catalogue, query="", audience=""):
     """Live courses of the catalogue, filtered by audience and, with a query, the courses and
     lessons that match it (any word)."""
-    audience = audience if audience in AUDIENCE_FILTERS else ""
+    query, audience = catalogue_filters(query, audience)
 
     def live_courses():  # built only when needed: building a queryset takes longer than reading it kept
         courses = CoursePage.objects.child_of(catalogue).live().order_by("path")
         return courses.filter(audience__in=AUDIENCE_FILTERS[audience][1]) if audience else courses
 
-    query = " ".join(query.split())[:200]
     # Search words only: quotes, brackets and operators mean something to the search backend's
     # query language (a lone " is a syntax error in SQLite's full-text search).
     words = " ".join(re.findall(r"\w+", query.casefold()))
@@ -623,7 +628,7 @@ def search_catalogue(catalogue, query="", audience=""):
         if query:
             return CatalogueResults([], [], query, audience)
         # Every visitor's list (and the one every signed-in catalogue page shows): kept per audience
-        # with the content version, read in the request's first round trip (caching.prefetch_common).
+        # with the content version.
         results = caching.kept_for_version(
             caching.catalogue_courses_key(audience),
             catalogue.pk,
@@ -645,8 +650,8 @@ def search_catalogue(catalogue, query="", audience=""):
 
 def attach_courses(enrolments):
     """Give each enrolment its course page without joining it: from the catalogue's course list
-    kept under the current content version (read in every request's first round trip to the
-    cache, caching.prefetch_common), and in one query those it lacks (a course outside the
+    kept under the current content version (My learning reads it with its own lists,
+    dashboard.services.prefetch_my_learning), and in one query those it lacks (a course outside the
     catalogue or no longer live, or no list kept yet). Kept pages come without their StreamFields."""
     enrolments = list(enrolments)
     kept = caching.kept_under_current_version(caching.catalogue_courses_key("")) or []

@@ -79,8 +79,13 @@ def course_item_view(model, **gate_options):
 
 def catalogue_context(page, request):
     """The catalogue's cards (with the learner's status on each), and close matches when a
-    search finds no course."""
-    results = services.search_catalogue(page, request.GET.get("q", ""), request.GET.get("audience", ""))
+    search finds no course. A signed-in learner's kept catalogue, while current, needs nothing
+    else: not even the list of courses."""
+    query, audience = services.catalogue_filters(request.GET.get("q", ""), request.GET.get("audience", ""))
+    content_fragment = caching.catalogue_content_fragment(request, audience, query)
+    if content_fragment and caching.fragment_is_current(content_fragment):
+        return {"content_fragment": content_fragment}
+    results = services.search_catalogue(page, query, audience)
     suggestions = None
     if results.query and not results.courses:
         every_course = services.search_catalogue(page, "", results.audience).courses
@@ -89,7 +94,6 @@ def catalogue_context(page, request):
             "query": found.query,
             "courses": services.course_cards(request.user, found.courses),
         }
-    content_fragment = caching.catalogue_content_fragment(request, results.audience, results.query)
     return {
         "courses": results.courses,
         # Read (the learner's enrolments) only when their kept cards are not current: a function,

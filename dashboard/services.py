@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.services import waiting_for_email
-from courses.caching import kept_for_learner
+from courses.caching import catalogue_courses_key, kept_for_learner
 from courses.models import Enrolment, LessonCompletion, TaskSubmission
 from courses.services import attach_courses, can_retake, progress_for_enrolments
 from lms.formatting import format_percent
@@ -161,8 +161,10 @@ def kept_enrolments(user):
 
 
 def prefetch_my_learning(request):
-    """For lms.request_cache: My learning's kept lists, with the signed-in person's other entries."""
+    """For lms.request_cache: My learning's kept lists and the catalogue's courses (which give the
+    enrolments their pages: courses.services.attach_courses), with the signed-in person's other
+    entries."""
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
     if not user_id or request.path_info != reverse("dashboard"):
         return []
-    return [my_learning_key(user_id), my_enrolments_key(user_id)]
+    return [my_learning_key(user_id), my_enrolments_key(user_id), catalogue_courses_key("")]

@@ -25,8 +25,10 @@ def error_title_prefix(context):
     """ "Error: " when the page shows a form that was checked and has errors, else "".
 
     Looks only at forms already validated by their view (`_errors` is set): asking a bound form
-    that was never validated for its errors would run its clean() (for the login form, a log-in)."""
+    that was never validated for its errors would run its clean() (for the login form, a log-in).
+    Asks each value's type(), not isinstance(), which would make the lazy values of every page
+    (the user, a new CSRF token, the messages) work themselves out just to say what they are."""
     for value in context.flatten().values():
-        if isinstance(value, BaseForm) and value.is_bound and value._errors:
+        if issubclass(type(value), BaseForm) and value.is_bound and value._errors:
             return "Error: "
     return ""
