@@ -12,6 +12,7 @@ from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperatio
 from django.test import Client, TestCase
 
 from courses.factories import make_user
+from lms.wsgi import freeze_startup_objects
 from quizzes.factories import make_course
 from tests.lti_platform.harness import LtiTestPlatform
 from tests.sso_provider.harness import OIDCProvider
@@ -56,6 +57,13 @@ def other_learner(db):
 def course(db):
     """A published course: one Knowledge module with one lesson and a one-question quiz."""
     return make_course()
+
+
+def pytest_collection_finish(session):
+    """Once the tests are collected, what the process loaded (Django, Wagtail, the apps, the tests)
+    goes to the garbage collector's permanent generation, as a gunicorn worker's does (lms.wsgi):
+    the collections that tests set off no longer walk it (about a tenth less CPU per test run)."""
+    freeze_startup_objects()
 
 
 # Tests that share a costly session fixture run on one pytest-xdist worker (`make test` passes
