@@ -2,7 +2,7 @@
 responses for refusals of the access gate; and the learner context of course pages (registered
 as courses.page_context providers in apps.py)."""
 
-from functools import cache, wraps
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -96,10 +96,7 @@ def catalogue_context(page, request):
         }
     return {
         "courses": results.courses,
-        # Read (the learner's enrolments) only when their kept cards are not current: a function,
-        # which the template calls (once: cached), not a lazy object that other template tags
-        # would evaluate by asking its class.
-        "cards": cache(lambda: services.course_cards(request.user, results.courses)),
+        "cards": services.course_cards(request.user, results.courses),
         "content_fragment": content_fragment,
         "suggestions": suggestions,
         "lesson_results": results.lesson_results,

@@ -100,7 +100,7 @@ def test_immediate_backend_has_it_ready_at_once(certificate):
 def test_bounded_renders_warm_the_renderer_once_then_lay_out_in_children(certificate, monkeypatch):
     # The worker lays out a small page itself, once; each certificate is laid out in a forked child,
     # which inherits the loaded fonts and stylesheets instead of loading them again.
-    monkeypatch.setattr(certificates_pdf, "_renderer_warm", False)
+    certificates_pdf.warm_up_renderer.cache_clear()
     laid_out_here = []
     real_html_to_pdf = certificates_pdf.html_to_pdf
     monkeypatch.setattr(

@@ -1,8 +1,8 @@
 """Runs the test OpenID Connect provider (this folder's Django project, django-oauth-toolkit) in a
 second process on a free local port, for the single sign-on tests (fixture `oidc_provider` in
-tests/conftest.py). People and clients are added through its management commands, so the provider
-keeps its own database and the tests talk to it over HTTP only: as an LMS would, and to set up the
-people and clients (tests/sso_provider/setup.py, with a token of this run's own)."""
+tests/conftest.py). The provider keeps its own database, and the tests talk to it over HTTP only:
+as an LMS would, and to set up the people and clients (tests/sso_provider/setup.py, with a token
+of this run's own)."""
 
 import os
 import re
