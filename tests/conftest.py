@@ -77,6 +77,7 @@ SHARED_FIXTURE_GROUPS = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the group marks
 def pytest_collection_modifyitems(items):
     for item in items:
         for fixture in getattr(item, "fixturenames", ()):
