@@ -77,9 +77,22 @@ SHARED_FIXTURE_GROUPS = {
 }
 
 
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the group marks
 def pytest_collection_modifyitems(items):
+    """Mark the tests of each shared fixture as one xdist_group. Not the transactional ones (browser
+    tests): a worker runs a group's tests together, where its first test comes, and a transactional
+    test empties the database when it ends, so it must keep its place among the last (pytest-django
+    puts them there); one that needs a shared server may start its own on another worker."""
     for item in items:
+        if _is_transactional(item):
+            continue
         for fixture in getattr(item, "fixturenames", ()):
             if fixture in SHARED_FIXTURE_GROUPS:
                 item.add_marker(pytest.mark.xdist_group(SHARED_FIXTURE_GROUPS[fixture]))
