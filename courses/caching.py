@@ -174,15 +174,26 @@ def progress_keys(enrolments):
     }
 
 
+def learner_source_keys(user_id, with_place):
+    """The keys `learner_source` reads: the content version, the learner's stamp (and place)."""
+    keys = [VERSION_KEY, learner_stamp_key(user_id)]
+    return [*keys, learner_place_key(user_id)] if with_place else keys
+
+
+def learner_source(found, user_id, with_place):
+    """What a learner's kept entry was made from, out of `found` (the `learner_source_keys` read):
+    the content version, their id and stamp, and (`with_place`) their place."""
+    version, stamp = found.get(VERSION_KEY) or content_version(), found.get(learner_stamp_key(user_id), 1)
+    source = f"{version}:{user_id}:{stamp}"
+    return f"{source}:{found.get(learner_place_key(user_id), 1)}" if with_place else source
+
+
 def kept_for_learner(key, user_id, compute, with_place=False):
     """`compute()` (what one learner's records say), kept at `key` with the content version and
     the learner's stamp (`with_place`: and their place, for what shows where they are or when
     they were last active), and used only while these are the same."""
-    stamp_key, place_key = learner_stamp_key(user_id), learner_place_key(user_id)
-    found = request_cache.get_many([VERSION_KEY, stamp_key, key, *([place_key] if with_place else [])])
-    source = f"{found.get(VERSION_KEY) or content_version()}:{user_id}:{found.get(stamp_key, 1)}"
-    if with_place:
-        source += f":{found.get(place_key, 1)}"
+    found = request_cache.get_many([key, *learner_source_keys(user_id, with_place)])
+    source = learner_source(found, user_id, with_place)
     if key in found and found[key][0] == source:
         return found[key][1]
     value = compute()
@@ -319,16 +330,21 @@ def not_enrolled_outline_fragment(page, request):
     return Fragment(fragment_key("course-outline", request), f"not-enrolled:{content_version()}:{page.pk}")
 
 
-def fragment_is_current(fragment):
-    """Whether the fragment kept for this request is there and rendered from what it has now."""
+def kept_fragment_html(fragment):
+    """The fragment's HTML kept for this request, if rendered from what it has now, else None."""
     found = request_cache.get(fragment.key)
-    return found is not None and found[0] == fragment.source
+    return found[1] if found is not None and found[0] == fragment.source else None
+
+
+def fragment_is_current(fragment):
+    return kept_fragment_html(fragment) is not None
 
 
 def cached_fragment(fragment, render):
     """The fragment's HTML kept from an earlier request, or `render()` (kept for the next)."""
-    if fragment_is_current(fragment):
-        return request_cache.get(fragment.key)[1]
+    html = kept_fragment_html(fragment)
+    if html is not None:
+        return html
     html = render()
     request_cache.set_many({fragment.key: (fragment.source, str(html))}, FRAGMENT_TIMEOUT)
     return html
@@ -366,10 +382,8 @@ def catalogue_content_fragment(request, audience, query):
     user_id = request.user.pk if request.user.is_authenticated else None
     if query or user_id is None or getattr(request, "is_preview", False):
         return None
-    stamp_key, place_key = learner_stamp_key(user_id), learner_place_key(user_id)
-    found = request_cache.get_many([VERSION_KEY, stamp_key, place_key])
-    version = found.get(VERSION_KEY) or content_version()
-    source = f"{version}:{user_id}:{found.get(stamp_key, 1)}:{found.get(place_key, 1)}:{timezone.localdate()}"
+    found = request_cache.get_many(learner_source_keys(user_id, with_place=True))
+    source = f"{learner_source(found, user_id, with_place=True)}:{timezone.localdate()}"
     return Fragment(catalogue_content_key(request, user_id, audience), source)
 
 
