@@ -8,17 +8,21 @@ routing, so a cached page costs no database query at all.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from lms import request_cache
+from lms.security import NONCE_MARK
 
 VERSION_KEY = "public-pages-version"
 CONTENT_VERSION = request_cache.SharedVersion(VERSION_KEY)
@@ -291,8 +295,13 @@ class Fragment:
 
 
 def _address(request):
-    where = f"{request._get_raw_host()}|{request.get_port()}|{request.path_info}"
-    return hashlib.sha256(where.encode()).hexdigest()
+    """A digest of the request's host, port and path (computed once: a signed-in page names half a
+    dozen fragment keys with it)."""
+    address = getattr(request, "_fragment_address", None)
+    if address is None:
+        where = f"{request._get_raw_host()}|{request.get_port()}|{request.path_info}"
+        address = request._fragment_address = hashlib.sha256(where.encode()).hexdigest()
+    return address
 
 
 def fragment_key(kind, request, user_id=None):
@@ -366,10 +375,14 @@ def forget_learner_place(user_id):
     request_cache.SharedVersion(learner_place_key(user_id)).bump()
 
 
-def catalogue_content_key(request, user_id, audience):
+def catalogue_key(kind, request, user_id, audience):
     # The audience asked for is the visitor's text: the key names a digest of it.
     asked = hashlib.sha256(audience[:100].encode()).hexdigest()[:16]
-    return f"{fragment_key('catalogue-content', request, user_id)}:{asked}"
+    return f"{fragment_key(kind, request, user_id)}:{asked}"
+
+
+def catalogue_content_key(request, user_id, audience):
+    return catalogue_key("catalogue-content", request, user_id, audience)
 
 
 def catalogue_content_fragment(request, audience, query):
@@ -385,6 +398,54 @@ def catalogue_content_fragment(request, audience, query):
     found = request_cache.get_many(learner_source_keys(user_id, with_place=True))
     source = f"{learner_source(found, user_id, with_place=True)}:{timezone.localdate()}"
     return Fragment(catalogue_content_key(request, user_id, audience), source)
+
+
+# A learner's whole catalogue page, kept as it was sent but for the two values that must be new in
+# each response: the CSRF token of the logout form (masked afresh for every response) and the CSP
+# nonce (lms.security). They are kept as marks and filled in when the page is served again.
+CSRF_MARK = "*csrf-token*"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def learner_catalogue_page(request):
+    """Where the catalogue page sent to this learner is kept, or None where it is rendered each
+    time: a search, a preview, nobody signed in, pending messages (shown once), and anyone who can
+    open the admin (the editor's user bar on the page is theirs to see). Kept with what the kept
+    catalogue content is rendered from, and with the name and role the page's header shows."""
+    user = request.user
+    if not user.is_authenticated or user.is_staff or user.has_perm("wagtailadmin.access_admin"):
+        return None
+    audience = request.GET.get("audience", "")
+    content = catalogue_content_fragment(request, audience, request.GET.get("q", "").strip())
+    if content is None or len(messages.get_messages(request)):
+        return None
+    named = hashlib.sha256(f"{user.full_name}|{user.role}".encode()).hexdigest()[:16]
+    return Fragment(catalogue_key("catalogue-page", request, user.pk, audience), f"{content.source}:{named}")
+
+
+def kept_page_response(fragment, request):
+    """The page kept for this request, with this response's CSRF token and nonce, or None."""
+    html = kept_fragment_html(fragment)
+    if html is None:
+        return None
+    html = html.replace(CSRF_MARK, get_token(request))
+    if NONCE_MARK in html:
+        html = html.replace(NONCE_MARK, str(request.csp_nonce))
+    return HttpResponse(html)
+
+
+def keep_page(fragment, request, response):
+    """A TemplateResponse's post-render callback: keep the rendered page at `fragment`, its CSRF
+    token and nonce replaced with the marks."""
+    if response.status_code != 200:
+        return
+    html = response.content.decode()
+    for token in set(CSRF_INPUT.findall(html)):
+        html = html.replace(token, CSRF_MARK)
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:
+        html = html.replace(nonce, NONCE_MARK)
+    request_cache.set_many({fragment.key: (fragment.source, html)}, FRAGMENT_TIMEOUT)
 
 
 def kept_under_current_version(key):
@@ -421,8 +482,8 @@ def prefetch_common(request):
 
 def prefetch_learner(request):
     """For lms.request_cache, read with the request's next read from the cache: the signed-in
-    learner's progress stamp and place, and the outlines and catalogue kept for them at
-    this address."""
+    learner's progress stamp and place, and the outlines and catalogue (content and whole page)
+    kept for them at this address."""
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
     if not user_id:
         return []
@@ -432,6 +493,7 @@ def prefetch_learner(request):
         fragment_key("course-nav", request, user_id),
         fragment_key("course-outline", request, user_id),
         catalogue_content_key(request, user_id, request.GET.get("audience", "")),
+        catalogue_key("catalogue-page", request, user_id, request.GET.get("audience", "")),
     ]
 
 

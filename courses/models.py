@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from lms.storage import private_storage
 
+from . import caching
 from .blocks import LessonBodyBlock, RubricBlock
 from .caching import KnownViewRestrictionsMixin, PublicPageMixin
 from .page_context import learner_context
@@ -71,6 +72,17 @@ class CourseIndexPage(KnownViewRestrictionsMixin, LearnerContextMixin, PublicPag
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.HomePage"]
     subpage_types = ["courses.CoursePage"]
+
+    def serve(self, request, *args, **kwargs):
+        """A signed-in learner's catalogue page as kept for them, while it is current
+        (courses.caching.learner_catalogue_page), else rendered and kept."""
+        kept = caching.learner_catalogue_page(request)
+        if kept is not None and (response := caching.kept_page_response(kept, request)):
+            return response
+        response = super().serve(request, *args, **kwargs)
+        if kept is not None and hasattr(response, "add_post_render_callback"):
+            response.add_post_render_callback(lambda rendered: caching.keep_page(kept, request, rendered))
+        return response
 
 
 def admin_users():

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "lms.mfa.AdminTwoStepMiddleware",
     # Outside the public page cache, so cached pages get the same headers as fresh ones.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.security.CSPMiddleware",  # django-csp's, the site-wide policy built once
     "lms.security.CSPNonceMiddleware",
     "lms.security.PrivateResponsesMiddleware",
     "courses.caching.PublicPageCacheMiddleware",

@@ -8,8 +8,11 @@ import re
 from datetime import date
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from certificates.models import Certificate
@@ -556,3 +559,58 @@ def test_my_learning_lists_courses_by_last_activity_as_the_learner_moves(learner
     assert order() == ["Second moved course", "First moved course"]
     client.get(lessons_of(one)[0].url)  # viewed before: no new stamp, a new place
     assert order() == ["First moved course", "Second moved course"]
+
+
+def csrf_token_in(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_learners_kept_catalogue_page_is_their_own_with_a_new_token_each_time(learner, other_learner):
+    """A learner's whole catalogue page is kept for them (courses.caching.learner_catalogue_page):
+    served again without rendering a template, with a CSRF token of this response that the logout
+    form posts, and never to another learner."""
+    make_course(title="Kept course", quiz=False)
+    url = catalogue().url
+    tokens = []
+    for user, other in ((learner, other_learner), (other_learner, learner)):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        first, kept = client.get(url), client.get(url)
+        assert first.templates and not kept.templates  # the second was the kept page
+        for response in (first, kept):
+            html = response.content.decode()
+            assert user.full_name in html and other.full_name not in html
+            assert "Kept course" in html
+            tokens.append(csrf_token_in(html))
+        assert client.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[-1]}).status_code == 302
+        assert client.get(reverse("dashboard")).status_code == 302  # signed out
+    assert len(set(tokens)) == len(tokens)  # masked afresh for every response
+
+
+def test_the_kept_catalogue_page_shows_a_new_name_and_pending_messages(client, learner):
+    make_course(title="Kept course", quiz=False)
+    url = catalogue().url
+    client.force_login(learner)
+    client.get(url)
+    learner.full_name = "Alex Renamed"
+    learner.save()
+    assert "Alex Renamed" in client.get(url).content.decode()
+    assert not client.get(url).templates  # kept again, with the new name
+    # A message waiting for the next page (as a view leaves one before redirecting) is shown there.
+    request = RequestFactory().get(url)
+    storage = CookieStorage(request)
+    storage.add(messages.SUCCESS, "Your profile was saved.")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
+    shown = client.get(url)
+    assert shown.templates and "Your profile was saved." in shown.content.decode()
+    assert "Your profile was saved." not in client.get(url).content.decode()  # shown once
+
+
+def test_a_trainers_catalogue_is_rendered_each_time(client, admin_user):
+    """Anyone who can open the admin gets the editor's user bar: their page is never kept."""
+    make_course(title="Kept course", quiz=False)
+    client.force_login(admin_user)
+    for _ in range(2):
+        assert client.get(catalogue().url).templates

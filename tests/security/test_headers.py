@@ -2,8 +2,12 @@
 on fresh pages and on pages served from the public page cache alike."""
 
 import pytest
+from csp.utils import build_policy
 from django.core.cache import cache
+from django.test import Client, override_settings
 from django.urls import reverse
+
+from lms.templatetags import static_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +65,40 @@ def test_an_admin_page_with_inline_scripts_carries_their_nonce(admin_client, cou
     html = response.content.decode()
     assert f'<script nonce="{nonce}">' in html
     assert "<script>" not in html  # every inline script is allowed by the nonce, none by luck
+
+
+def test_the_kept_policy_is_django_csps_with_each_requests_own_nonce(admin_client, course):
+    """lms.security.CSPMiddleware builds the site-wide policy once: what it sends is what django-csp
+    builds for the request's nonce, and no nonce is sent twice."""
+    quiz = course.get_children().last().get_children().last()
+    edit = reverse("wagtailadmin_pages:edit", args=[quiz.pk])
+    nonces = []
+    for _ in range(2):
+        response = admin_client.get(edit)
+        nonce = next(v for v in directives(response)["script-src"] if v.startswith("'nonce-"))[7:-1]
+        assert response["Content-Security-Policy"] == build_policy(nonce=nonce)
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    without_a_nonce = Client().get("/courses/")  # no inline script: no nonce asked for
+    assert without_a_nonce["Content-Security-Policy"] == build_policy()
+    assert "'nonce-" not in without_a_nonce["Content-Security-Policy"]
+
+
+def test_a_changed_policy_setting_is_sent_at_once(client, course):
+    policy = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["https://images.example"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=policy):
+        assert directives(client.get("/courses/"))["img-src"] == ["https://images.example"]
+    assert "https://images.example" not in directives(client.get("/courses/"))["img-src"]
+
+
+def test_static_urls_are_kept_and_follow_a_changed_setting(client):
+    """{% static %} (lms/templatetags/static_urls.py) keeps each file's URL per process; a changed
+    STATIC_URL is used at once."""
+    client.get("/courses/")
+    hits = static_urls.static_url.cache_info().hits
+    cache.clear()  # rendered again, not served from the public page cache
+    assert 'href="/static/lms/site.css"' in client.get("/courses/").content.decode()
+    assert static_urls.static_url.cache_info().hits > hits
+    with override_settings(STATIC_URL="https://assets.example/static/"):
+        cache.clear()
+        assert 'href="https://assets.example/static/lms/site.css"' in client.get("/courses/").content.decode()
