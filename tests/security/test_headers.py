@@ -7,8 +7,6 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from lms.templatetags import static_urls
-
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/", "/courses/"]
@@ -89,16 +87,3 @@ def test_a_changed_policy_setting_is_sent_at_once(client, course):
     with override_settings(CONTENT_SECURITY_POLICY=policy):
         assert directives(client.get("/courses/"))["img-src"] == ["https://images.example"]
     assert "https://images.example" not in directives(client.get("/courses/"))["img-src"]
-
-
-def test_static_urls_are_kept_and_follow_a_changed_setting(client):
-    """{% static %} (lms/templatetags/static_urls.py) keeps each file's URL per process; a changed
-    STATIC_URL is used at once."""
-    client.get("/courses/")
-    hits = static_urls.static_url.cache_info().hits
-    cache.clear()  # rendered again, not served from the public page cache
-    assert 'href="/static/lms/site.css"' in client.get("/courses/").content.decode()
-    assert static_urls.static_url.cache_info().hits > hits
-    with override_settings(STATIC_URL="https://assets.example/static/"):
-        cache.clear()
-        assert 'href="https://assets.example/static/lms/site.css"' in client.get("/courses/").content.decode()
