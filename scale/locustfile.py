@@ -1,8 +1,9 @@
 """Locust's simulated learners for `make scale-test` (started by scale/run.py, never on its own).
 
 Each Locust user takes the next unused learner from the prepared list and goes through the whole
-journey as a browser would, over HTTPS through the load balancer: sign in, open the course, enrol,
-read and complete each lesson, start the quiz, answer it question by question (an autosave after
+journey as a browser would, over HTTPS through the load balancer: sign in, open the catalogue and
+the course, enrol from the catalogue, read and complete each lesson (the catalogue again before
+and after them), start the quiz, answer it question by question (an autosave after
 each answer), submit it, read the result, then find the certificate on My learning and download it
 once its PDF is ready. Every third learner also signs in from a second browser and submits the same
 attempt from both at the same moment. Then the user takes the next learner, until the run's time is
@@ -194,13 +195,19 @@ class Learner(HttpUser):
         browser = Browser(self, learner, address)
         browser.sign_in()
         think()
+        # The catalogue is kept per learner (their whole page): it must name them each time, and
+        # the CSRF token of the kept copy (the second opening) is the one enrolling posts.
+        browser.request("GET", "/courses/", "catalogue")
         browser.request("GET", DATA["course"]["url"], "course page")
+        browser.request("GET", "/courses/", "catalogue")
         browser.request("POST", f"/learn/courses/{DATA['course']['id']}/enrol/", "enrol")
+        browser.request("GET", "/courses/", "catalogue")
         for lesson in DATA["lessons"]:
             think()
             browser.request("GET", lesson["url"], "lesson")
             think()
             browser.request("POST", f"/learn/lessons/{lesson['id']}/complete/", "complete lesson")
+        browser.request("GET", "/courses/", "catalogue")
         browser.request("GET", DATA["quiz"]["url"], "quiz intro")
         response = browser.request("POST", f"/quizzes/{DATA['quiz']['id']}/start/", "start quiz")
         found = re.search(r"/quizzes/attempts/(\d+)/$", response.url)
