@@ -349,13 +349,18 @@ def fragment_is_current(fragment):
     return kept_fragment_html(fragment) is not None
 
 
+def keep_fragment_html(fragment, html):
+    """Keep `html` at the fragment's key, with what it was rendered from."""
+    request_cache.set_many({fragment.key: (fragment.source, str(html))}, FRAGMENT_TIMEOUT)
+
+
 def cached_fragment(fragment, render):
     """The fragment's HTML kept from an earlier request, or `render()` (kept for the next)."""
     html = kept_fragment_html(fragment)
     if html is not None:
         return html
     html = render()
-    request_cache.set_many({fragment.key: (fragment.source, str(html))}, FRAGMENT_TIMEOUT)
+    keep_fragment_html(fragment, html)
     return html
 
 
@@ -445,7 +450,7 @@ def keep_page(fragment, request, response):
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
         html = html.replace(nonce, NONCE_MARK)
-    request_cache.set_many({fragment.key: (fragment.source, html)}, FRAGMENT_TIMEOUT)
+    keep_fragment_html(fragment, html)
 
 
 def kept_under_current_version(key):
@@ -487,13 +492,14 @@ def prefetch_learner(request):
     user_id = request.session.get("_auth_user_id") if hasattr(request, "session") else None
     if not user_id:
         return []
+    audience = request.GET.get("audience", "")
     return [
         learner_stamp_key(user_id),
         learner_place_key(user_id),
         fragment_key("course-nav", request, user_id),
         fragment_key("course-outline", request, user_id),
-        catalogue_content_key(request, user_id, request.GET.get("audience", "")),
-        catalogue_key("catalogue-page", request, user_id, request.GET.get("audience", "")),
+        catalogue_content_key(request, user_id, audience),
+        catalogue_key("catalogue-page", request, user_id, audience),
     ]
 
 
