@@ -4,6 +4,7 @@ our JWTs, and the platforms' published keys, fetched over
 HTTP and kept in the shared cache for an hour (fetched again at once for a key id not seen yet, so
 a platform's key rotation needs nothing from us)."""
 
+import functools
 import json
 import secrets
 import time
@@ -47,7 +48,14 @@ def new_tool_key():
 
 def _rsa(row):
     """The key pair of a row (raises InvalidToken when SECRET_KEY no longer opens it)."""
-    return RSAKey.import_key(_box().decrypt(row.private_key.encode()), parameters=_key_parameters(row.kid))
+    return _imported_key(_box().decrypt(row.private_key.encode()), row.kid)
+
+
+@functools.lru_cache(maxsize=16)
+def _imported_key(pem, kid):
+    # Loading an RSA private key checks it (~10 ms of CPU), and every launch, grade and JWKS uses
+    # the same few keys; the decryption above still runs each time, so a changed SECRET_KEY shows.
+    return RSAKey.import_key(pem, parameters=_key_parameters(kid))
 
 
 def signing_key():

@@ -1,12 +1,15 @@
 import fcntl
+import gc
 import json
 import os
+import resource
 import sqlite3
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, connections
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQLOperations
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from django.test import Client, TestCase
@@ -61,9 +64,35 @@ def course(db):
 
 def pytest_collection_finish(session):
     """Once the tests are collected, what the process loaded (Django, Wagtail, the apps, the tests)
-    goes to the garbage collector's permanent generation, as a gunicorn worker's does (lms.wsgi):
-    the collections that tests set off no longer walk it (about a tenth less CPU per test run)."""
+    goes to the garbage collector's permanent generation, as a gunicorn worker's does (lms.wsgi).
+    Then automatic collection stops for the run (see `pytest_runtest_logfinish`)."""
     freeze_startup_objects()
+    gc.disable()
+
+
+# Garbage collection costs a test run about 3% of its CPU (full collections of a heap that tests keep
+# growing, and freeing cycles that would die with the process anyway), against a few hundred MB more
+# per worker. So a test process collects only when it has grown past GC_ABOVE_BYTES (checked every
+# GC_CHECK_EVERY tests), and then moves what survives out of later collections' way.
+GC_CHECK_EVERY = 50
+GC_ABOVE_BYTES = int(os.environ.get("LMS_TEST_GC_ABOVE_MB", "1500")) * 1024 * 1024
+_tests_finished = 0
+
+
+def _resident_bytes():
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no /proc (macOS): the peak instead, so it collects more often, never less
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    global _tests_finished
+    _tests_finished += 1
+    if _tests_finished % GC_CHECK_EVERY == 0 and _resident_bytes() > GC_ABOVE_BYTES:
+        gc.collect()
+        gc.freeze()
 
 
 # Tests that share a costly session fixture run on one pytest-xdist worker (`make test` passes
@@ -169,8 +198,6 @@ def django_db_setup(django_db_setup):
     every wrapper see it. And the snapshot leaves out the content types and permissions, which
     the flush keeps (above).
     """
-    from django.db import connections
-
     wrapper = connections["default"]
     contents = getattr(wrapper, "_test_serialized_contents", None)
     if contents is not None:
@@ -190,8 +217,6 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 def _names():
     """(template, this worker's) test database names."""
-    from django.db import connection
-
     name = connection.settings_dict["TEST"]["NAME"]
     base = name[: -len(f"_{WORKER}")] if WORKER and name.endswith(f"_{WORKER}") else name
     return f"{base}_template", name
@@ -216,8 +241,6 @@ def _lock_path(template):
 
 
 def _build_template_and_copy(config, template, name):
-    from django.db import connection
-
     run = config.workerinput["testrunuid"]
     with open(_lock_path(template), "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -243,6 +266,21 @@ def _build_template_and_copy(config, template, name):
                 cursor.execute(f'CREATE DATABASE "{name}" WITH TEMPLATE "{template}"')
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
+    """The workers of a run collect one after the other: the first compiles the tests (pytest
+    rewrites their asserts) and writes the bytecode, which the next one then reads, instead of
+    every worker doing the same work at once (~4 s of CPU each). The second would wait anyway, for
+    the first to build the template database."""
+    if not WORKER:
+        return (yield)
+    database = connection.settings_dict
+    key = f"{connection.vendor}-{database['NAME']}-{database['TEST'].get('NAME')}-collect"
+    with open(_lock_path(key), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return (yield)
+
+
 @pytest.fixture(scope="session")
 def django_db_keepdb(request):
     # Under xdist the worker's copy is fresh: pytest-django only runs the (no-op) migrate check.
@@ -259,8 +297,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, d
     if not WORKER:
         yield
         return
-    from django.db import connection
-
     original_name = connection.settings_dict["NAME"]
     template, name = _names()
     with django_db_blocker.unblock():
@@ -280,7 +316,6 @@ def pytest_sessionfinish(session):
         return
     if not getattr(session.config.option, "numprocesses", None):
         return
-    from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
     name = connection.settings_dict.get("TEST", {}).get("NAME")
