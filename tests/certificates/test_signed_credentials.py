@@ -23,11 +23,17 @@ from certificates.services import reinstate_certificate, revoke_certificate
 from quizzes.factories import make_course
 from tests.two_step import sign_in_to_admin
 
-from .conftest import certificate_for
+from .conftest import certificate_without_pdf
 
 pytestmark = pytest.mark.django_db
 
 ISSUER = "did:web:127.0.0.1%3A8000"  # SITE_BASE_URL in the test settings: http://127.0.0.1:8000
+
+
+@pytest.fixture
+def certificate(learner, course):
+    """An issued certificate: the credentials are made from its record, never from its PDF."""
+    return certificate_without_pdf(learner, course)
 
 
 def b64url_json(part):
@@ -133,7 +139,7 @@ def test_an_expiring_certificate_signs_its_expiry(client, learner):
     course = make_course(title="Renewed yearly")
     course.renewal_months = 12
     course.save_revision().publish()
-    certificate = certificate_for(learner, course)
+    certificate = certificate_without_pdf(learner, course)
     claims = verify(client, signed_credential(client, certificate))
     assert claims["exp"] == int(certificate.expires_at.timestamp()) > claims["nbf"]
     assert claims["validUntil"] == client.get(certificate.get_credential_path()).json()["validUntil"]
@@ -168,7 +174,7 @@ def test_rotation_keeps_old_credentials_verifying(client, certificate, other_lea
     old_token = signed_credential(client, certificate)
     old_kid = b64url_json(old_token.split(".")[0])["kid"]
     call_command("rotate_credential_key", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    new_token = signed_credential(client, certificate_for(other_learner, course))
+    new_token = signed_credential(client, certificate_without_pdf(other_learner, course))
     new_kid = b64url_json(new_token.split(".")[0])["kid"]
     assert new_kid != old_kid
     assert verify(client, old_token)["jti"] == certificate.get_credential_url()  # still verifies
@@ -198,7 +204,7 @@ def test_a_new_secret_key_with_the_old_as_fallback_keeps_signing(client, certifi
 def test_revocation_sets_and_reinstatement_clears_the_bit_the_page_agrees(
     client, certificate, other_learner, course, trainer
 ):
-    other = certificate_for(other_learner, course)
+    other = certificate_without_pdf(other_learner, course)
     entry = client.get(certificate.get_credential_path()).json()["credentialStatus"]
     list_url = entry["statusListCredential"]
     status_list, bits = fetch_status_list(client, list_url)
@@ -230,7 +236,7 @@ def test_status_list_entries_are_unique_even_when_the_random_pick_collides(
     free = (taken + 1) % STATUS_LIST_SIZE
     picks = iter([taken, free])
     monkeypatch.setattr(certificate_models, "random_status_list_index", lambda: next(picks))
-    second = certificate_for(other_learner, course)
+    second = certificate_without_pdf(other_learner, course)
     assert (second.status_list, second.status_list_index) == (certificate.status_list, free)
 
 
@@ -239,7 +245,7 @@ def test_unknown_status_list_is_404(client, certificate):
 
 
 def test_the_migration_gives_older_certificates_distinct_entries(certificate, other_learner, course):
-    second = certificate_for(other_learner, course)
+    second = certificate_without_pdf(other_learner, course)
     Certificate.objects.update(status_list=None, status_list_index=None)
     migration = importlib.import_module("certificates.migrations.0014_fill_status_list_entries")
     migration.fill_entries(django_apps, None)
