@@ -25,7 +25,7 @@ def bench_quiz_submit(runs=100):
 
     from courses.factories import make_user
     from courses.services import enrol
-    from lms.wsgi import freeze_startup_objects
+    from lms.startup import freeze_startup_objects
     from quizzes import factories
     from quizzes.factories import make_course
     from quizzes.models import Attempt, QuizPage, QuizQuestion
@@ -40,7 +40,7 @@ def bench_quiz_submit(runs=100):
             category=factories.bank("Benchmark bank"), name=f"Bench question {n}"
         )
         QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=n)
-    freeze_startup_objects()  # as each gunicorn worker does when it starts (lms/wsgi.py)
+    freeze_startup_objects()  # as each gunicorn worker does when it starts (lms.wsgi)
 
     samples = []
     for run in range(runs + 3):

@@ -16,7 +16,7 @@ from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperatio
 from django.test import Client, TestCase
 
 from courses.factories import make_user
-from lms.wsgi import freeze_startup_objects
+from lms.startup import freeze_startup_objects
 from quizzes.factories import make_course
 from tests.lti_platform.harness import LtiTestPlatform
 from tests.sso_provider.harness import OIDCProvider
