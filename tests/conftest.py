@@ -63,24 +63,24 @@ def course(db):
     return make_course()
 
 
+# --- Garbage collection: off while tests run --------------------------------------------------------
+# Collections cost a test run 3-4% of its CPU (full walks of a heap that tests keep growing, and freeing
+# cycles that die with the process anyway), against ~600 MB more per worker. So once its tests are
+# collected a process stops automatic collection; it collects only past GC_ABOVE_BYTES (checked every
+# GC_CHECK_EVERY tests), then moves what survives out of later collections' way.
+GC_CHECK_EVERY = 50
+GC_ABOVE_BYTES = int(os.environ.get("LMS_TEST_GC_ABOVE_MB", "1500")) * 1024 * 1024
+_tests_finished = 0
+
+
 def pytest_collection_finish(session):
-    """Once the tests are collected, what the process loaded (Django, Wagtail, the apps, the tests)
-    goes to the garbage collector's permanent generation, as a gunicorn worker's does (lms.wsgi).
-    Then automatic collection stops for the run (see `pytest_runtest_logfinish`)."""
+    """What the process loaded (Django, Wagtail, the apps, the tests) goes to the collector's
+    permanent generation, as a gunicorn worker's does (lms.wsgi); then automatic collection stops."""
     freeze_startup_objects()
     gc.disable()
     # pytest's own last step, five full collections to surface errors in finalizers, would then walk
     # everything the run left behind (seconds per process) just before the process exits.
     session.config.stash[gc_collect_iterations_key] = 0
-
-
-# Garbage collection costs a test run about 3% of its CPU (full collections of a heap that tests keep
-# growing, and freeing cycles that would die with the process anyway), against a few hundred MB more
-# per worker. So a test process collects only when it has grown past GC_ABOVE_BYTES (checked every
-# GC_CHECK_EVERY tests), and then moves what survives out of later collections' way.
-GC_CHECK_EVERY = 50
-GC_ABOVE_BYTES = int(os.environ.get("LMS_TEST_GC_ABOVE_MB", "1500")) * 1024 * 1024
-_tests_finished = 0
 
 
 def _resident_bytes():
@@ -91,18 +91,18 @@ def _resident_bytes():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def pytest_unconfigure(config):
-    """What the run left behind dies with the process: frozen, it is not walked by the collection
-    Python makes as it exits (two seconds and more for a worker's garbage)."""
-    gc.freeze()
-
-
 def pytest_runtest_logfinish(nodeid, location):
     global _tests_finished
     _tests_finished += 1
     if _tests_finished % GC_CHECK_EVERY == 0 and _resident_bytes() > GC_ABOVE_BYTES:
         gc.collect()
         gc.freeze()
+
+
+def pytest_unconfigure(config):
+    """What the run left behind dies with the process: frozen, it is not walked by the collection
+    Python makes as it exits (two seconds and more for a worker's garbage)."""
+    gc.freeze()
 
 
 # Tests that share a costly session fixture run on one pytest-xdist worker (`make test` passes

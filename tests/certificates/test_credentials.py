@@ -16,11 +16,8 @@ from .conftest import certificate_without_pdf
 XSD_DATETIME_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 
-
-@pytest.fixture
-def certificate(learner, course):
-    """An issued certificate: the credentials are made from its record, never from its PDF."""
-    return certificate_without_pdf(learner, course)
+# A credential is made from the certificate's record, never from its PDF.
+pytestmark = pytest.mark.pdf_unread
 
 
 def credential_of(client, certificate):

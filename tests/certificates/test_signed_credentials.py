@@ -25,15 +25,10 @@ from tests.two_step import sign_in_to_admin
 
 from .conftest import certificate_without_pdf
 
-pytestmark = pytest.mark.django_db
+# A credential is made from the certificate's record, never from its PDF.
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf_unread]
 
 ISSUER = "did:web:127.0.0.1%3A8000"  # SITE_BASE_URL in the test settings: http://127.0.0.1:8000
-
-
-@pytest.fixture
-def certificate(learner, course):
-    """An issued certificate: the credentials are made from its record, never from its PDF."""
-    return certificate_without_pdf(learner, course)
 
 
 def b64url_json(part):

@@ -7,15 +7,9 @@ from django.urls import reverse
 
 from certificates.models import parse_certificate_code
 
-from .conftest import certificate_without_pdf
-
 FORM = "/certificates/verify/"
-
-
-@pytest.fixture
-def certificate(learner, course):
-    """An issued certificate: checking its number reads its record, never its PDF."""
-    return certificate_without_pdf(learner, course)
+# Checking a certificate's number reads its record, never its PDF.
+pytestmark = pytest.mark.pdf_unread
 
 
 def test_the_form_page_is_public_and_labels_its_field(client, db):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a gunicorn worker does as it starts: load the application; then report what it froze.
-WORKER = """
+STARTING_WORKER = """
 import gc
 from lms.wsgi import application
 print(callable(application), gc.get_freeze_count())
@@ -19,7 +19,12 @@ def test_the_startup_objects_are_frozen_and_the_application_still_loads():
     # A fresh process, as a worker is: this test process froze its own objects long ago.
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", WORKER], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", STARTING_WORKER],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     loads, frozen = result.stdout.strip().splitlines()[-1].split()
